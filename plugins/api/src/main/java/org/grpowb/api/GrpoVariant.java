@@ -1,0 +1,31 @@
+package org.grpowb.api;
+
+import java.util.List;
+
+/**
+ * A member of the GRPO family: an advantage estimator and a policy loss, configured from declared settings.
+ * Selected by {@link #name()} in {@code project.yaml} ({@code variant: {name: grpo}}) or with {@code --variant}.
+ */
+public interface GrpoVariant {
+
+    String name();
+
+    /** One line for menus and {@code --help}. */
+    String description();
+
+    List<SettingSpec> settings();
+
+    GroupAdvantage advantage(Settings settings);
+
+    PolicyLoss loss(Settings settings);
+
+    /** Rollouts to sample per prompt beyond the configured G (MC-GRPO samples G + 1). */
+    default int extraRollouts(Settings settings) {
+        return 0;
+    }
+
+    /** Whether the engine must compute log-probs under the frozen reference policy (β > 0). */
+    default boolean needsReference(Settings settings) {
+        return true;
+    }
+}

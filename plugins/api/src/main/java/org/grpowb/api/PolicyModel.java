@@ -1,0 +1,59 @@
+package org.grpowb.api;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trainable language-model policy behind the engine.
+ *
+ * <p>Contract: {@link #sample} draws without gradient and is deterministic for a given seed on CPU; {@link #score}
+ * recomputes per-token log-probs of given sequences and, inside a DJL gradient collector, records them on the tape
+ * with respect to {@link #parameters()}. Not thread-safe: the engine drives one model from one thread.
+ */
+public interface PolicyModel extends AutoCloseable {
+
+    TokenCodec codec();
+
+    /** Longest prompt + completion the model can attend over. */
+    int contextLength();
+
+    Device device();
+
+    /**
+     * Samples {@code groupSize} completions for each prompt.
+     *
+     * @return for each prompt, its group of completions, in order
+     */
+    List<List<SampledCompletion>> sample(List<int[]> prompts, int groupSize, SamplingSettings settings, long seed);
+
+    /**
+     * Scores completions given their prompts. Returned arrays are attached to {@code manager}.
+     *
+     * @param prompts     prompt token ids, one per row
+     * @param completions completion token ids, one per row, same order
+     */
+    TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions);
+
+    /** The trainable parameters by stable name; each has gradients enabled. */
+    Map<String, NDArray> parameters();
+
+    /** An independent copy with the same weights (for the frozen reference policy). */
+    PolicyModel copy();
+
+    /** Writes weights and architecture to {@code dir}, creating it. */
+    void save(Path dir) throws IOException;
+
+    /** Replaces the weights with those saved in {@code dir}; the architecture must match. */
+    void load(Path dir) throws IOException;
+
+    /** Architecture and size, for logs and the run's stored config. */
+    String describe();
+
+    @Override
+    void close();
+}

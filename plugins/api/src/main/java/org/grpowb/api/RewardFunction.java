@@ -1,0 +1,35 @@
+package org.grpowb.api;
+
+import java.util.List;
+
+/**
+ * A verifiable reward: scores one completion of one example.
+ *
+ * <p>Contract: pure and thread-safe (the engine may call it from several threads); must return the scores named by
+ * {@link #scoreNames()}, in that order, all finite. It may throw or take too long; the engine time-boxes each call and
+ * marks that rollout's reward as failed rather than stopping the run.
+ */
+public interface RewardFunction {
+
+    /** Name used in {@code project.yaml} ({@code rewards: [{name: ...}]}). */
+    String name();
+
+    /** One line for menus and {@code --help}. */
+    String description();
+
+    /** Names of the scores {@link #score} returns, in order; usually just {@code List.of(name())}. */
+    default List<String> scoreNames() {
+        return List.of(name());
+    }
+
+    /** The settings this function understands, with defaults and bounds. */
+    default List<SettingSpec> settings() {
+        return List.of();
+    }
+
+    /** Called once with the resolved settings before any scoring. */
+    default void configure(Settings settings) {
+    }
+
+    RewardResult score(String completion, Example example);
+}

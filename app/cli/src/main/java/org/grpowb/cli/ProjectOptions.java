@@ -1,0 +1,68 @@
+package org.grpowb.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.project.Project;
+import org.grpowb.core.project.ProjectLoader;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The project argument and the settings every command can override. */
+final class ProjectOptions {
+
+    @Parameters(index = "0", paramLabel = "PROJECT", description = "project folder or its project.yaml")
+    Path project;
+
+    @Option(names = "--steps", description = "training steps")
+    Integer steps;
+
+    @Option(names = "--seed", description = "seed")
+    Long seed;
+
+    @Option(names = "--variant", description = "GRPO variant by name")
+    String variant;
+
+    @Option(names = "--group-size", description = "G, rollouts per prompt")
+    Integer groupSize;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any setting by path, e.g. training.learning_rate=1e-4 or variant.settings.beta=0")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>(settings);
+        if (steps != null) {
+            o.put("training.steps", steps);
+        }
+        if (seed != null) {
+            o.put("training.seed", seed);
+        }
+        if (groupSize != null) {
+            o.put("training.group_size", groupSize);
+        }
+        if (variant != null) {
+            o.put("variant.name", variant);
+        }
+        return o;
+    }
+
+    Project load(Map<String, Object> extra) {
+        Map<String, Object> o = new LinkedHashMap<>(extra);
+        o.putAll(overrides());
+        return new ProjectLoader(PluginRegistry.discover()).load(project, o);
+    }
+
+    Path defaultStore(Project p) {
+        return p.dir().resolve("runs").resolve("runs.db");
+    }
+
+    static Path ensureParent(Path file) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,117 @@
+package org.grpowb.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.grpowb.core.run.GroupRecord;
+import org.grpowb.core.run.RolloutRecord;
+import org.grpowb.core.run.StepRecord;
+import org.grpowb.core.run.TokenTrace;
+import org.grpowb.core.store.RunStore;
+import org.grpowb.tinygpt.CharCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code grpowb show}: one step's groups, rollouts and per-token values. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show a step's groups, rollouts and tokens.")
+final class ShowCommand implements Callable<Integer> {
+
+    @Option(names = "--store", required = true, description = "SQLite run store")
+    Path store;
+
+    @Option(names = "--run", required = true, description = "run id")
+    long run;
+
+    @Option(names = "--step", required = true, description = "step")
+    int step;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(store)) {
+            throw new IllegalArgumentException("no store at " + store);
+        }
+        try (RunStore s = RunStore.open(store)) {
+            StepRecord rec = s.step(run, step).orElseThrow(() ->
+                    new IllegalArgumentException("run " + run + " has no step " + step + " in " + store));
+            CharCodec codec = new CharCodec();
+            if (json) {
+                System.out.println(toJson(rec, codec));
+            } else {
+                print(rec, codec);
+            }
+        }
+        return 0;
+    }
+
+    private static String toJson(StepRecord rec, CharCodec codec) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = om.createObjectNode();
+        root.put("run_id", rec.runId());
+        root.set("metrics", om.valueToTree(rec.metrics()));
+        ArrayNode groups = root.putArray("groups");
+        for (GroupRecord g : rec.groups()) {
+            ObjectNode go = groups.addObject();
+            go.put("group", g.index());
+            go.put("prompt_id", g.promptId());
+            go.put("prompt", g.prompt());
+            go.put("answer", g.answer());
+            go.put("baseline", g.baseline());
+            ArrayNode rs = go.putArray("rollouts");
+            for (RolloutRecord r : g.rollouts()) {
+                ObjectNode ro = rs.addObject();
+                ro.put("index", r.index());
+                ro.put("completion", r.completion());
+                ro.put("reward", r.reward());
+                ro.set("rewards", om.valueToTree(r.rewards()));
+                ro.put("reward_failed", r.rewardFailed());
+                ro.put("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
+                ro.put("advantage", r.advantage());
+                ro.put("kept", r.kept());
+                ro.put("truncated", r.truncated());
+                ArrayNode toks = ro.putArray("tokens");
+                TokenTrace t = r.trace();
+                for (int i = 0; i < t.length(); i++) {
+                    ObjectNode to = toks.addObject();
+                    to.put("id", t.tokenIds()[i]);
+                    to.put("text", codec.tokenText(t.tokenIds()[i]));
+                    to.put("logprob", t.logProbs()[i]);
+                    to.put("entropy", t.entropies()[i]);
+                    to.put("advantage", t.advantages()[i]);
+                }
+            }
+        }
+        return root.toString();
+    }
+
+    private static void print(StepRecord rec, CharCodec codec) {
+        var m = rec.metrics();
+        System.out.printf("run %d step %d: reward %.3f±%.3f  accuracy %.1f%%  loss %.4f  kl %.4f  entropy %.3f  "
+                        + "clip %.3f  zero-adv groups %.0f%%%n", rec.runId(), m.step(), m.rewardMean(), m.rewardStd(),
+                100 * m.accuracy(), m.loss(), m.kl(), m.entropy(), m.clipFrac(), 100 * m.zeroAdvFrac());
+        for (GroupRecord g : rec.groups()) {
+            System.out.printf("%ngroup %d  %s  prompt \"%s\"  answer %s  baseline %.3f%n", g.index(), g.promptId(),
+                    g.prompt(), g.answer(), g.baseline());
+            for (RolloutRecord r : g.rollouts()) {
+                System.out.printf("  [%d] %-10s reward %6.3f  A %+.3f  %s%s%s%n", r.index(), "\"" + r.completion() + "\"",
+                        r.reward(), r.advantage(), r.verdict().name().toLowerCase(java.util.Locale.ROOT),
+                        r.kept() ? "" : " (masked)", r.rewardFailed() ? " (reward failed)" : "");
+                TokenTrace t = r.trace();
+                StringBuilder sb = new StringBuilder("      ");
+                for (int i = 0; i < t.length(); i++) {
+                    sb.append(String.format("%s lp=%.3f H=%.3f A=%+.3f", codec.tokenText(t.tokenIds()[i]),
+                            t.logProbs()[i], t.entropies()[i], t.advantages()[i]));
+                    if (i + 1 < t.length()) {
+                        sb.append(" | ");
+                    }
+                }
+                System.out.println(sb);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.grpowb.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grpowb.core.engine.RunEvent;
+import org.grpowb.core.engine.RunSummary;
+import org.grpowb.core.engine.TrainingRun;
+import org.grpowb.core.project.Project;
+import org.grpowb.core.run.RunInfo;
+import org.grpowb.core.run.StepMetrics;
+import org.grpowb.core.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code grpowb train}: runs GRPO on a project, storing every step, with a progress bar or JSON lines. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a project with GRPO.")
+final class TrainCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ProjectOptions opts = new ProjectOptions();
+
+    @Option(names = "--store", description = "SQLite run store (default: PROJECT/runs/runs.db)")
+    Path store;
+
+    @Option(names = "--resume", description = "continue this project's newest unfinished run in the store from its last checkpoint")
+    boolean resume;
+
+    @Option(names = "--run", description = "with --resume: the run to continue")
+    Long runId;
+
+    @Option(names = "--json", description = "print one JSON object per step, then a summary line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Project project = opts.load(Map.of());
+        Path storeFile = ProjectOptions.ensureParent(store != null ? store : opts.defaultStore(project));
+        try (RunStore runStore = RunStore.open(storeFile)) {
+            Long resumeId = null;
+            if (resume) {
+                RunInfo info = runId != null
+                        ? runStore.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in " + storeFile))
+                        : runStore.runs().stream().filter(r -> r.project().equals(project.name()) && !r.status().equals("done"))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                                "no unfinished run of project '" + project.name() + "' in " + storeFile));
+                resumeId = info.id();
+                project = opts.load(storedOverrides(info.configJson()));
+            }
+            int total = project.training().steps();
+            ProgressBar bar = json ? null : new ProgressBar(System.err, total);
+            TrainingRun run = new TrainingRun(project, runStore, e -> onEvent(e, bar));
+            Runtime.getRuntime().addShutdownHook(new Thread(run::requestStop));
+            RunSummary s = resumeId == null ? run.start() : run.resume(resumeId);
+            if (bar != null) {
+                bar.finish();
+            }
+            if (json) {
+                ObjectNode done = JSON.createObjectNode();
+                done.put("event", "done");
+                done.put("run_id", s.runId());
+                done.put("status", s.status());
+                putNumber(done, "eval_accuracy_before", s.evalAccuracyBefore());
+                putNumber(done, "eval_accuracy_after", s.evalAccuracyAfter());
+                done.put("steps", s.steps());
+                done.put("wall_s", Math.round(s.wallSeconds() * 10) / 10.0);
+                if (!s.message().isEmpty()) {
+                    done.put("message", s.message());
+                }
+                System.out.println(JSON.writeValueAsString(done));
+            } else {
+                System.err.printf("run %d %s after %d steps in %.1f s: eval accuracy %.1f%% -> %.1f%%%s%n", s.runId(),
+                        s.status(), s.steps(), s.wallSeconds(), 100 * s.evalAccuracyBefore(), 100 * s.evalAccuracyAfter(),
+                        s.message().isEmpty() ? "" : " (" + s.message() + ")");
+                System.err.println("store: " + storeFile);
+            }
+            return s.status().equals("done") || s.status().equals("stopped") ? 0 : 1;
+        }
+    }
+
+    /** A resumed run keeps the settings it was started with; flags given now still win. */
+    private static Map<String, Object> storedOverrides(String configJson) throws java.io.IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        ObjectNode cfg = (ObjectNode) JSON.readTree(configJson);
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = cfg.path("training").fields(); it.hasNext(); ) {
+            var e = it.next();
+            o.put("training." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+        }
+        o.put("variant.name", cfg.path("variant").path("name").asText());
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = cfg.path("variant").path("settings").fields(); it.hasNext(); ) {
+            var e = it.next();
+            o.put("variant.settings." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+        }
+        return o;
+    }
+
+    private void onEvent(RunEvent e, ProgressBar bar) {
+        if (e instanceof RunEvent.StepCompleted sc) {
+            StepMetrics m = sc.step().metrics();
+            if (json) {
+                System.out.println(stepJson(m));
+            } else {
+                bar.update(m);
+            }
+        } else if (e instanceof RunEvent.EvalCompleted ev && json) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("event", "eval");
+            o.put("step", ev.eval().step());
+            putNumber(o, "eval_accuracy", ev.eval().accuracy());
+            System.out.println(o);
+        } else if (e instanceof RunEvent.EvalCompleted ev) {
+            bar.eval(ev.eval().step(), ev.eval().accuracy());
+        }
+    }
+
+    static String stepJson(StepMetrics m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("step", m.step());
+        putNumber(o, "reward_mean", m.rewardMean());
+        putNumber(o, "reward_std", m.rewardStd());
+        putNumber(o, "accuracy", m.accuracy());
+        putNumber(o, "loss", m.loss());
+        putNumber(o, "kl", m.kl());
+        putNumber(o, "entropy", m.entropy());
+        putNumber(o, "clip_frac", m.clipFrac());
+        putNumber(o, "zero_adv_frac", m.zeroAdvFrac());
+        putNumber(o, "tokens_per_s", Math.round(m.tokensPerS()));
+        putNumber(o, "response_length", m.responseLength());
+        o.put("reward_failures", m.rewardFailures());
+        o.put("skipped", m.skipped());
+        putNumber(o, "wall_ms", Math.round(m.wallMs()));
+        m.extra().forEach((k, v) -> putNumber(o, k, v));
+        return o.toString();
+    }
+
+    /** JSON has no NaN: a missing value is written as null. */
+    static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, Math.round(v * 1e6) / 1e6);
+        } else {
+            o.putNull(key);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.grpowb.core.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba, 2015) over a policy's named parameters, with global gradient-norm clipping.
+ *
+ * <p>Written here rather than taken from DJL's optimizers because its moment estimates must be saved in a checkpoint
+ * and restored on resume; DJL keeps them private. After each step the gradients are zeroed, because DJL's PyTorch
+ * gradient collector accumulates gradients across {@code backward} calls.
+ */
+public final class AdamOptimizer {
+
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPS = 1e-8;
+
+    private final Map<String, NDArray> params;
+    private final Map<String, NDArray> m = new LinkedHashMap<>();
+    private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private long t;
+
+    public AdamOptimizer(Map<String, NDArray> params) {
+        this.params = params;
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDManager owner = e.getValue().getManager();
+            m.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
+            v.put(e.getKey(), owner.zeros(e.getValue().getShape(), e.getValue().getDataType()));
+        }
+    }
+
+    /** Steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    /** Global L2 norm of the current gradients. */
+    public double gradNorm() {
+        double sq = 0;
+        try (NDScope ignored = new NDScope()) {
+            for (NDArray p : params.values()) {
+                NDArray g = p.getGradient();
+                sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            }
+        }
+        return Math.sqrt(sq);
+    }
+
+    /**
+     * Applies one update from the accumulated gradients, then zeroes them.
+     *
+     * @param lr          learning rate
+     * @param maxGradNorm clip the global gradient norm to this (0: no clipping)
+     * @return the gradient norm before clipping
+     */
+    public double step(double lr, double maxGradNorm) {
+        double norm = gradNorm();
+        double scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-12) : 1.0;
+        t++;
+        double bc1 = 1 - Math.pow(BETA1, t);
+        double bc2 = 1 - Math.pow(BETA2, t);
+        try (NDScope ignored = new NDScope()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue();
+                NDArray g = p.getGradient().mul(scale);
+                NDArray mi = m.get(e.getKey());
+                NDArray vi = v.get(e.getKey());
+                mi.muli(BETA1).addi(g.mul(1 - BETA1));
+                vi.muli(BETA2).addi(g.square().muli(1 - BETA2));
+                NDArray update = mi.div(bc1).divi(vi.div(bc2).sqrt().addi(EPS)).muli(lr);
+                p.subi(update);
+                p.getGradient().muli(0);
+            }
+        }
+        return norm;
+    }
+
+    /** Discards the accumulated gradients without updating (after a skipped, non-finite step). */
+    public void zeroGradients() {
+        try (NDScope ignored = new NDScope()) {
+            for (NDArray p : params.values()) {
+                p.getGradient().muli(0);
+            }
+        }
+    }
+
+    public void save(Path file) throws IOException {
+        NDList list = new NDList();
+        for (String k : params.keySet()) {
+            list.add(m.get(k));
+            list.add(v.get(k));
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp)) {
+            os.write(java.nio.ByteBuffer.allocate(8).putLong(t).array());
+            list.encode(os);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public void load(Path file) throws IOException {
+        try (InputStream is = Files.newInputStream(file)) {
+            t = java.nio.ByteBuffer.wrap(is.readNBytes(8)).getLong();
+            NDManager tmp = params.values().iterator().next().getManager().newSubManager();
+            try (tmp) {
+                NDList list = NDList.decode(tmp, is);
+                int i = 0;
+                for (String k : params.keySet()) {
+                    m.get(k).set(list.get(i++).toByteBuffer());
+                    v.get(k).set(list.get(i++).toByteBuffer());
+                }
+            }
+        }
+    }
+}

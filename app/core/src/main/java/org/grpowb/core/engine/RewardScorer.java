@@ -1,0 +1,153 @@
+package org.grpowb.core.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grpowb.api.Example;
+import org.grpowb.api.RewardResult;
+import org.grpowb.api.Verdict;
+import org.grpowb.core.project.Project;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls a project's reward functions on completions, each call time-boxed. A function that throws, hangs or returns
+ * the wrong scores fails only that rollout's reward (its components count as 0 and the rollout is flagged); the run
+ * goes on. Calls run on daemon threads so that a hung plugin never keeps the process alive.
+ */
+public final class RewardScorer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RewardScorer.class);
+
+    /** The scores of one rollout across all reward functions, in component order. */
+    public record Scored(double[] components, Map<String, Double> named, Verdict verdict, boolean failed) {
+    }
+
+    private final List<Project.RewardChoice> rewards;
+    private final List<String> componentNames = new ArrayList<>();
+    private final double[] weights;
+    private final long timeoutMs;
+    private final ExecutorService pool;
+
+    public RewardScorer(List<Project.RewardChoice> rewards, long timeoutMs) {
+        this.rewards = List.copyOf(rewards);
+        List<Double> w = new ArrayList<>();
+        for (Project.RewardChoice r : rewards) {
+            for (String n : r.function().scoreNames()) {
+                componentNames.add(n);
+                w.add(r.weight());
+            }
+        }
+        this.weights = w.stream().mapToDouble(Double::doubleValue).toArray();
+        this.timeoutMs = timeoutMs;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "reward-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public List<String> componentNames() {
+        return List.copyOf(componentNames);
+    }
+
+    public double[] weights() {
+        return weights.clone();
+    }
+
+    /**
+     * Largest attainable weighted total, assuming each score lies in [0, 1] (true of the bundled rewards). A reward
+     * plugin with another range should normalise itself; calibrating estimators rely on this bound.
+     */
+    public double maxTotal() {
+        double s = 0;
+        for (double w : weights) {
+            s += Math.max(w, 0);
+        }
+        return s;
+    }
+
+    /** Scores completions of examples (same order); all calls of the batch run concurrently under one deadline each. */
+    public List<Scored> score(List<Example> examples, List<String> completions) {
+        List<List<Future<RewardResult>>> futures = new ArrayList<>();
+        for (int i = 0; i < completions.size(); i++) {
+            Example ex = examples.get(i);
+            String c = completions.get(i);
+            List<Future<RewardResult>> row = new ArrayList<>();
+            for (Project.RewardChoice r : rewards) {
+                row.add(pool.submit(() -> r.function().score(c, ex)));
+            }
+            futures.add(row);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        List<Scored> out = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            double[] comps = new double[componentNames.size()];
+            Map<String, Double> named = new LinkedHashMap<>();
+            Verdict verdict = Verdict.UNVERIFIED;
+            boolean failed = false;
+            int k = 0;
+            for (int j = 0; j < rewards.size(); j++) {
+                Project.RewardChoice r = rewards.get(j);
+                List<String> names = r.function().scoreNames();
+                RewardResult res = null;
+                try {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    res = futures.get(i).get(j).get(left, TimeUnit.NANOSECONDS);
+                    if (!res.scores().keySet().equals(new java.util.LinkedHashSet<>(names))) {
+                        throw new IllegalStateException("returned scores " + res.scores().keySet() + ", declared " + names);
+                    }
+                } catch (TimeoutException e) {
+                    futures.get(i).get(j).cancel(true);
+                    LOG.warn("reward '{}' timed out after {} ms", r.function().name(), timeoutMs);
+                    res = null;
+                } catch (ExecutionException | RuntimeException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    LOG.warn("reward '{}' failed: {}", r.function().name(), String.valueOf(cause));
+                    res = null;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while scoring", e);
+                }
+                for (String n : names) {
+                    double v = res == null ? 0.0 : res.scores().get(n);
+                    comps[k++] = v;
+                    named.put(n, v);
+                }
+                if (res == null) {
+                    failed = true;
+                } else if (res.verdict() != Verdict.UNVERIFIED && verdict != Verdict.INCORRECT) {
+                    verdict = res.verdict();
+                }
+            }
+            if (failed && verdict == Verdict.UNVERIFIED) {
+                verdict = Verdict.INCORRECT;
+            }
+            out.add(new Scored(comps, named, verdict, failed));
+        }
+        return out;
+    }
+
+    /** Weighted total of one rollout's components. */
+    public double total(double[] components) {
+        double s = 0;
+        for (int k = 0; k < components.length; k++) {
+            s += weights[k] * components[k];
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

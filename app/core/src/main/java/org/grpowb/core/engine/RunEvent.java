@@ -1,0 +1,34 @@
+package org.grpowb.core.engine;
+
+import org.grpowb.core.run.EvalRecord;
+import org.grpowb.core.run.StepRecord;
+
+/**
+ * What a run tells its subscribers, one typed event at a time, on the training thread. Subscribers must return
+ * quickly (a UI queues the event and coalesces per frame); the records are immutable and safe to keep.
+ */
+public sealed interface RunEvent {
+
+    long runId();
+
+    /** The run began (or resumed) at {@code firstStep} of {@code totalSteps}. */
+    record Started(long runId, int firstStep, int totalSteps, String configJson) implements RunEvent {
+    }
+
+    record StepCompleted(long runId, StepRecord step) implements RunEvent {
+    }
+
+    record EvalCompleted(long runId, EvalRecord eval) implements RunEvent {
+    }
+
+    record CheckpointSaved(long runId, int step, String path) implements RunEvent {
+    }
+
+    /** The update of a step was skipped because its loss was NaN or infinite. */
+    record NonFiniteLoss(long runId, int step, int inARow) implements RunEvent {
+    }
+
+    /** The run ended: {@code status} is {@code done}, {@code stopped} or {@code failed}. */
+    record Finished(long runId, RunSummary summary) implements RunEvent {
+    }
+}

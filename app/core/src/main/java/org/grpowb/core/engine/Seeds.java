@@ -1,0 +1,24 @@
+package org.grpowb.core.engine;
+
+/**
+ * Derives independent seeds from (run seed, step, purpose). Every random choice of a step is a function of these,
+ * never of state carried between steps, so a resumed run draws exactly what the uninterrupted run would have.
+ */
+final class Seeds {
+
+    static final int SAMPLING = 1;
+    static final int PROMPTS = 2;
+    static final int INIT = 3;
+    static final int SFT = 4;
+
+    private Seeds() {
+    }
+
+    /** SplitMix64 finaliser over the combined inputs: cheap and well mixed. */
+    static long derive(long seed, long step, int purpose) {
+        long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + purpose * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

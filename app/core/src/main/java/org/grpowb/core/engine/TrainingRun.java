@@ -1,0 +1,218 @@
+package org.grpowb.core.engine;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.grpowb.api.GrpoVariant;
+import org.grpowb.api.PolicyModel;
+import org.grpowb.api.Settings;
+import org.grpowb.core.project.Project;
+import org.grpowb.core.project.TrainingSettings;
+import org.grpowb.core.run.EvalRecord;
+import org.grpowb.core.run.RunInfo;
+import org.grpowb.core.run.StepRecord;
+import org.grpowb.core.store.CheckpointRow;
+import org.grpowb.core.store.RunStore;
+import org.grpowb.core.store.StoreWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training run around {@link GrpoStep}: set up the policy, reference and optimiser; evaluate before; loop over
+ * steps, storing each (off this thread, through {@link StoreWriter}) and publishing it as a {@link RunEvent};
+ * evaluate and checkpoint on cadence; evaluate after.
+ *
+ * <p>Crash safety: every step's rows commit in one transaction, and a checkpoint row is committed only after the
+ * checkpoint folder is complete and after the rows of its step. {@link #resume} reloads the newest checkpoint, deletes
+ * the stored steps after it (computed by a policy that was never saved) and recomputes them; since every random choice
+ * is a function of (seed, step), the recomputed steps draw the same prompts and seeds, and no step is lost or
+ * duplicated.
+ */
+public final class TrainingRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final Project project;
+    private final RunStore store;
+    private final Consumer<RunEvent> listener;
+    private volatile boolean stopRequested;
+
+    public TrainingRun(Project project, RunStore store, Consumer<RunEvent> listener) {
+        this.project = project;
+        this.store = store;
+        this.listener = listener == null ? e -> { } : listener;
+    }
+
+    /** Asks the loop to stop after the current step; the run ends as {@code stopped} and can be resumed. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Where a run's checkpoints live: beside the store file. */
+    public static Path checkpointRoot(Path storeFile, long runId) {
+        return storeFile.toAbsolutePath().resolveSibling(storeFile.getFileName() + ".checkpoints").resolve("run-" + runId);
+    }
+
+    /** Starts a new run and trains it to the end. */
+    public RunSummary start() {
+        GrpoVariant variant = project.variant().variant();
+        long runId = store.createRun(project.name(), variant.name(), project.training().seed(),
+                project.resolvedConfig().toString());
+        return execute(runId, 0);
+    }
+
+    /** Continues a stored run from its newest checkpoint. */
+    public RunSummary resume(long runId) {
+        RunInfo info = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in the store"));
+        CheckpointRow ckpt = store.latestCheckpoint(runId).orElseThrow(() ->
+                new IllegalStateException("run " + runId + " has no checkpoint to resume from"));
+        int dropped = store.deleteStepsAfter(runId, ckpt.step());
+        LOG.info("resuming run {} ({}) from step {}; dropped {} step(s) computed after that checkpoint",
+                runId, info.status(), ckpt.step(), dropped);
+        store.setStatus(runId, "running");
+        return execute(runId, ckpt.step());
+    }
+
+    private RunSummary execute(long runId, int fromStep) {
+        long t0 = System.nanoTime();
+        TrainingSettings ts = project.training();
+        Settings vs = project.variant().settings();
+        GrpoVariant variant = project.variant().variant();
+        Checkpoints ckpts = new Checkpoints(checkpointRoot(store.file(), runId), 2);
+        double before = Double.NaN;
+        double after = Double.NaN;
+        int step = fromStep;
+        String status = "failed";
+        String message = "";
+        try (NDManager base = NDManager.newBaseManager();
+             StoreWriter writer = StoreWriter.open(store.file());
+             RewardScorer rewards = new RewardScorer(project.rewards(), ts.rewardTimeoutMs())) {
+            PolicyModel policy = fromStep == 0 ? initialPolicy(base) : loadPolicy(base, ckpts.policyDir(fromStep));
+            PolicyModel reference = null;
+            if (variant.needsReference(vs)) {
+                reference = fromStep == 0 ? policy.copy() : loadPolicy(base, ckpts.policyDir(0));
+            }
+            AdamOptimizer optimizer = new AdamOptimizer(policy.parameters());
+            if (fromStep > 0) {
+                optimizer.load(ckpts.optimizerFile(fromStep));
+            }
+            Evaluator evaluator = new Evaluator(project.data().eval(), ts.evalExamples(), rewards, ts.maxNewTokens());
+            GrpoStep grpo = new GrpoStep(policy, reference, optimizer, variant.advantage(vs), variant.loss(vs),
+                    variant.extraRollouts(vs), rewards, new PromptSampler(project.data().train(), ts.seed(),
+                    ts.promptsPerStep()), ts, base);
+            LOG.info("run {}: {} on {}", runId, variant.name(), policy.describe());
+            emit(new RunEvent.Started(runId, fromStep + 1, ts.steps(), project.resolvedConfig().toString()));
+
+            if (fromStep == 0) {
+                Path dir = ckpts.save(0, policy, optimizer);
+                writer.recordCheckpoint(runId, 0, dir.toString());
+                before = evaluate(writer, runId, 0, evaluator, policy);
+            } else {
+                before = store.evals(runId).stream().filter(e -> e.step() == 0).mapToDouble(EvalRecord::accuracy)
+                        .findFirst().orElse(Double.NaN);
+            }
+
+            int nonFiniteInARow = 0;
+            status = "done";
+            for (step = fromStep + 1; step <= ts.steps(); step++) {
+                if (stopRequested) {
+                    status = "stopped";
+                    message = "stopped at step " + (step - 1);
+                    step--;
+                    break;
+                }
+                GrpoStep.Outcome out = grpo.run(step);
+                StepRecord record = new StepRecord(runId, out.metrics(), out.groups());
+                writer.appendStep(record);
+                emit(new RunEvent.StepCompleted(runId, record));
+                if (out.nonFinite()) {
+                    nonFiniteInARow++;
+                    emit(new RunEvent.NonFiniteLoss(runId, step, nonFiniteInARow));
+                    LOG.warn("step {}: non-finite loss, update skipped ({} in a row)", step, nonFiniteInARow);
+                    if (nonFiniteInARow >= ts.maxNonFiniteInARow()) {
+                        status = "failed";
+                        message = nonFiniteInARow + " non-finite losses in a row at step " + step
+                                + "; resume continues from the last checkpoint";
+                        break;
+                    }
+                } else {
+                    nonFiniteInARow = 0;
+                }
+                if (ts.evalEvery() > 0 && step % ts.evalEvery() == 0 && step < ts.steps()) {
+                    evaluate(writer, runId, step, evaluator, policy);
+                }
+                if (step % ts.checkpointEvery() == 0 || step == ts.steps()) {
+                    Path dir = ckpts.save(step, policy, optimizer);
+                    writer.recordCheckpoint(runId, step, dir.toString());
+                    emit(new RunEvent.CheckpointSaved(runId, step, dir.toString()));
+                }
+            }
+            if (step > ts.steps()) {
+                step = ts.steps();
+            }
+            if (status.equals("done")) {
+                after = evaluate(writer, runId, step, evaluator, policy);
+            }
+            writer.setStatus(runId, status);
+            writer.flush();
+            if (reference != null) {
+                reference.close();
+            }
+            policy.close();
+        } catch (IOException e) {
+            status = "failed";
+            message = e.toString();
+            markFailed(runId, e);
+        } catch (RuntimeException e) {
+            status = "failed";
+            message = e.getMessage() == null ? e.toString() : e.getMessage();
+            markFailed(runId, e);
+        }
+        RunSummary summary = new RunSummary(runId, status, step, before, after, (System.nanoTime() - t0) / 1e9, message);
+        emit(new RunEvent.Finished(runId, summary));
+        return summary;
+    }
+
+    private void markFailed(long runId, Exception e) {
+        LOG.error("run {} failed", runId, e);
+        try {
+            store.setStatus(runId, "failed");
+        } catch (RuntimeException again) {
+            LOG.error("could not mark run {} failed", runId, again);
+        }
+    }
+
+    private double evaluate(StoreWriter writer, long runId, int step, Evaluator evaluator, PolicyModel policy) {
+        double acc = evaluator.accuracy(policy);
+        EvalRecord rec = new EvalRecord(step, acc, evaluator.size());
+        writer.recordEval(runId, rec);
+        emit(new RunEvent.EvalCompleted(runId, rec));
+        return acc;
+    }
+
+    private PolicyModel initialPolicy(NDManager base) throws IOException {
+        Project.ModelChoice m = project.model();
+        if (m.init() == null) {
+            return m.factory().create(base, m.settings(), Seeds.derive(project.training().seed(), 0, Seeds.INIT));
+        }
+        if (!Files.isDirectory(m.init())) {
+            throw new IllegalStateException(project.file() + ": field 'model.init': no checkpoint at " + m.init()
+                    + "; make it with `grpowb sft " + project.dir() + "`");
+        }
+        return m.factory().load(base, m.init());
+    }
+
+    private PolicyModel loadPolicy(NDManager base, Path dir) throws IOException {
+        return project.model().factory().load(base, dir);
+    }
+
+    private void emit(RunEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("a run listener failed on {}", e.getClass().getSimpleName(), ex);
+        }
+    }
+}

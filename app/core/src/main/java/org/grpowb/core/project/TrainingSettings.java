@@ -1,0 +1,60 @@
+package org.grpowb.core.project;
+
+import java.util.List;
+import org.grpowb.api.SettingSpec;
+import org.grpowb.api.Settings;
+
+/**
+ * The trainer's own settings ({@code training:} in {@code project.yaml}), declared once in {@link #SPECS}; the
+ * project loader, the CLI overrides and the run's stored config all go through that declaration.
+ *
+ * @param steps              training steps
+ * @param seed               seeds prompt choice, sampling and initialisation
+ * @param promptsPerStep     prompts per step (each gets a group)
+ * @param groupSize          G, rollouts per prompt
+ * @param learningRate       Adam step size
+ * @param updateIterations   μ, policy updates per sampled batch (the ratio departs from 1 after the first)
+ * @param maxGradNorm        global gradient-norm clip; 0 disables
+ * @param temperature        sampling temperature for training rollouts
+ * @param topP               nucleus mass for training rollouts
+ * @param maxNewTokens       completion budget L_max
+ * @param kvCache            sample with the KV cache
+ * @param evalEvery          evaluate every N steps (0: only before and after)
+ * @param evalExamples       held-out examples per evaluation (0: all)
+ * @param checkpointEvery    checkpoint every N steps
+ * @param rewardTimeoutMs    time box for one reward call
+ * @param maxNonFiniteInARow stop after this many consecutive non-finite losses
+ * @param microBatch         rollouts per forward/backward pass
+ */
+public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
+                               int updateIterations, double maxGradNorm, double temperature, double topP,
+                               int maxNewTokens, boolean kvCache, int evalEvery, int evalExamples, int checkpointEvery,
+                               int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch) {
+
+    public static final List<SettingSpec> SPECS = List.of(
+            SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
+            SettingSpec.integer("seed", "seed for prompt choice, sampling and initialisation", 1, 0, Integer.MAX_VALUE),
+            SettingSpec.integer("prompts_per_step", "prompts per step, one group each", 16, 1, 4096),
+            SettingSpec.integer("group_size", "G: rollouts per prompt", 8, 2, 1024),
+            SettingSpec.number("learning_rate", "Adam learning rate", 1e-4, 0, 1),
+            SettingSpec.integer("update_iterations", "mu: policy updates per sampled batch", 1, 1, 64),
+            SettingSpec.number("max_grad_norm", "global gradient-norm clip (0 disables)", 1.0, 0, 1e6),
+            SettingSpec.number("temperature", "sampling temperature for rollouts", 1.0, 0, 10),
+            SettingSpec.number("top_p", "nucleus mass for rollouts", 1.0, 1e-6, 1),
+            SettingSpec.integer("max_new_tokens", "L_max: completion budget in tokens", 8, 1, 100_000),
+            SettingSpec.flag("kv_cache", "sample with the KV cache", true),
+            SettingSpec.integer("eval_every", "evaluate every N steps (0: only before and after)", 50, 0, 10_000_000),
+            SettingSpec.integer("eval_examples", "held-out examples per evaluation (0: all)", 0, 0, 10_000_000),
+            SettingSpec.integer("checkpoint_every", "checkpoint every N steps", 10, 1, 10_000_000),
+            SettingSpec.integer("reward_timeout_ms", "time box for one reward call", 2000, 1, 3_600_000),
+            SettingSpec.integer("max_nonfinite_in_a_row", "stop after this many non-finite losses in a row", 3, 1, 1000),
+            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass", 256, 1, 1_000_000));
+
+    public static TrainingSettings from(Settings s) {
+        return new TrainingSettings(s.integer("steps"), s.integer("seed"), s.integer("prompts_per_step"),
+                s.integer("group_size"), s.number("learning_rate"), s.integer("update_iterations"),
+                s.number("max_grad_norm"), s.number("temperature"), s.number("top_p"), s.integer("max_new_tokens"),
+                s.flag("kv_cache"), s.integer("eval_every"), s.integer("eval_examples"), s.integer("checkpoint_every"),
+                s.integer("reward_timeout_ms"), s.integer("max_nonfinite_in_a_row"), s.integer("micro_batch"));
+    }
+}

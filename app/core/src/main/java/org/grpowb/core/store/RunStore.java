@@ -1,0 +1,842 @@
+package org.grpowb.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.grpowb.api.Verdict;
+import org.grpowb.core.run.EvalRecord;
+import org.grpowb.core.run.GroupRecord;
+import org.grpowb.core.run.RolloutRecord;
+import org.grpowb.core.run.RunInfo;
+import org.grpowb.core.run.StepMetrics;
+import org.grpowb.core.run.StepRecord;
+import org.grpowb.core.run.TokenTrace;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Runs and everything they produce, in one SQLite file.
+ *
+ * <h2>Schema (version 1, kept in {@code PRAGMA user_version})</h2>
+ * <table>
+ *   <caption>Tables</caption>
+ *   <tr><th>table</th><th>columns</th><th>keys and indexes</th></tr>
+ *   <tr><td>{@code runs}</td>
+ *       <td>id, project, variant, seed, status, created_at, config_json</td>
+ *       <td>id INTEGER PRIMARY KEY AUTOINCREMENT (ids are never reused); status is one of {@link #STATUSES};
+ *           created_at is a UTC instant {@code yyyy-MM-ddTHH:mm:ss.SSSZ}</td></tr>
+ *   <tr><td>{@code steps}</td>
+ *       <td>run_id, step, reward_mean, reward_std, accuracy, loss, kl, entropy, clip_frac, zero_adv_frac, tokens_per_s,
+ *           response_length, reward_failures, skipped, wall_ms, extra_json</td>
+ *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE; extra_json is a JSON object of named
+ *           doubles</td></tr>
+ *   <tr><td>{@code "groups"}</td>
+ *       <td>id, run_id, step, group_index, prompt_id, prompt, answer, baseline</td>
+ *       <td>id INTEGER PRIMARY KEY; UNIQUE INDEX groups_by_step (run_id, step, group_index);
+ *           (run_id, step) → steps ON DELETE CASCADE. The name is quoted in SQL: GROUPS is an SQLite keyword</td></tr>
+ *   <tr><td>{@code rollouts}</td>
+ *       <td>id, group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict, advantage, kept,
+ *           truncated</td>
+ *       <td>id INTEGER PRIMARY KEY; UNIQUE INDEX rollouts_by_group (group_id, rollout_index); group_id → groups ON
+ *           DELETE CASCADE; verdict is the {@link Verdict} name; rewards_json a JSON object of named components</td></tr>
+ *   <tr><td>{@code token_traces}</td>
+ *       <td>rollout_id, n_tokens, token_ids, logprobs, entropies, advantages</td>
+ *       <td>rollout_id PRIMARY KEY → rollouts ON DELETE CASCADE; the four BLOBs are packed little-endian int32
+ *           (token_ids) and float32 arrays of n_tokens entries each, one row per rollout, not per token. A rollout
+ *           recorded without a trace has no row</td></tr>
+ *   <tr><td>{@code evals}</td>
+ *       <td>run_id, step, accuracy, examples</td>
+ *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE. Step 0 is the eval before training, so
+ *           there is no reference to steps</td></tr>
+ *   <tr><td>{@code checkpoints}</td>
+ *       <td>run_id, step, path, created_at</td>
+ *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE</td></tr>
+ * </table>
+ * Booleans are INTEGER 0/1. SQLite stores a NaN REAL as NULL, so every nullable REAL column reads back NULL as NaN:
+ * a skipped update's NaN loss survives the round trip.
+ *
+ * <h2>Durability</h2>
+ * The file runs in WAL mode with {@code synchronous=NORMAL}, {@code foreign_keys=ON} and a
+ * 10 s {@code busy_timeout}. In WAL mode a commit has reached the operating system when it
+ * returns, so killing the process ({@code kill -9}, a crash) at any moment leaves a consistent file holding every
+ * committed transaction; the next open replays the WAL. With {@code synchronous=NORMAL} a power loss or OS crash may
+ * roll back the last few commits (never corrupt the file); that is out of scope for a training log and buys a commit
+ * without an fsync. A step and all its groups, rollouts and traces go in one transaction, so a step is whole or
+ * absent.
+ *
+ * <h2>Threads</h2>
+ * Every public method is {@code synchronized} on this store and uses its one connection. A JDBC connection is not
+ * safe for concurrent use and a transaction belongs to a connection, so calls must not interleave; the store's calls
+ * are short (one step is a few milliseconds), so serializing them costs less than opening a connection, applying the
+ * pragmas and checking the schema on every call. Heavy writing during training goes through a {@link StoreWriter},
+ * which holds its own connection: in WAL mode this store's readers neither wait for it nor block it. Write methods
+ * take the write lock up front ({@code BEGIN IMMEDIATE}), so two connections never deadlock upgrading read locks.
+ *
+ * <p>SQL failures surface as {@link StoreException}; misuse (an unknown run, a step appended twice) as
+ * {@link IllegalArgumentException} or {@link IllegalStateException}.
+ */
+public final class RunStore implements AutoCloseable {
+
+    /** The schema this code reads and writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** The run statuses {@link RunInfo#status()} may take. */
+    public static final Set<String> STATUSES = Set.of("running", "done", "failed", "stopped");
+
+    static final int BUSY_TIMEOUT_MS = 10_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Double>> NAMED_VALUES = new TypeReference<>() {
+    };
+    // fixed width, so that created_at also sorts as text
+    private static final DateTimeFormatter INSTANT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final List<String> SCHEMA_V1 = List.of("""
+            CREATE TABLE IF NOT EXISTS runs (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                project     TEXT    NOT NULL,
+                variant     TEXT    NOT NULL,
+                seed        INTEGER NOT NULL,
+                status      TEXT    NOT NULL,
+                created_at  TEXT    NOT NULL,
+                config_json TEXT    NOT NULL)""", """
+            CREATE TABLE IF NOT EXISTS steps (
+                run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step            INTEGER NOT NULL,
+                reward_mean     REAL,
+                reward_std      REAL,
+                accuracy        REAL,
+                loss            REAL,
+                kl              REAL,
+                entropy         REAL,
+                clip_frac       REAL,
+                zero_adv_frac   REAL,
+                tokens_per_s    REAL,
+                response_length REAL,
+                reward_failures INTEGER NOT NULL,
+                skipped         INTEGER NOT NULL,
+                wall_ms         REAL,
+                extra_json      TEXT    NOT NULL,
+                PRIMARY KEY (run_id, step))""", """
+            CREATE TABLE IF NOT EXISTS "groups" (
+                id          INTEGER PRIMARY KEY,
+                run_id      INTEGER NOT NULL,
+                step        INTEGER NOT NULL,
+                group_index INTEGER NOT NULL,
+                prompt_id   TEXT,
+                prompt      TEXT,
+                answer      TEXT,
+                baseline    REAL,
+                FOREIGN KEY (run_id, step) REFERENCES steps(run_id, step) ON DELETE CASCADE)""", """
+            CREATE UNIQUE INDEX IF NOT EXISTS groups_by_step ON "groups"(run_id, step, group_index)""", """
+            CREATE TABLE IF NOT EXISTS rollouts (
+                id            INTEGER PRIMARY KEY,
+                group_id      INTEGER NOT NULL REFERENCES "groups"(id) ON DELETE CASCADE,
+                rollout_index INTEGER NOT NULL,
+                completion    TEXT,
+                reward        REAL,
+                rewards_json  TEXT    NOT NULL,
+                reward_failed INTEGER NOT NULL,
+                verdict       TEXT,
+                advantage     REAL,
+                kept          INTEGER NOT NULL,
+                truncated     INTEGER NOT NULL)""", """
+            CREATE UNIQUE INDEX IF NOT EXISTS rollouts_by_group ON rollouts(group_id, rollout_index)""", """
+            CREATE TABLE IF NOT EXISTS token_traces (
+                rollout_id INTEGER PRIMARY KEY REFERENCES rollouts(id) ON DELETE CASCADE,
+                n_tokens   INTEGER NOT NULL,
+                token_ids  BLOB    NOT NULL,
+                logprobs   BLOB    NOT NULL,
+                entropies  BLOB    NOT NULL,
+                advantages BLOB    NOT NULL)""", """
+            CREATE TABLE IF NOT EXISTS evals (
+                run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step     INTEGER NOT NULL,
+                accuracy REAL,
+                examples INTEGER NOT NULL,
+                PRIMARY KEY (run_id, step))""", """
+            CREATE TABLE IF NOT EXISTS checkpoints (
+                run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                step       INTEGER NOT NULL,
+                path       TEXT    NOT NULL,
+                created_at TEXT    NOT NULL,
+                PRIMARY KEY (run_id, step))""");
+
+    private final Path file;
+    private final Connection conn;
+    private boolean closed;
+
+    private RunStore(Path file, Connection conn) {
+        this.file = file;
+        this.conn = conn;
+    }
+
+    /** Opens the store at {@code file}, creating the file, its folders and the schema when missing. */
+    public static RunStore open(Path file) {
+        Path abs = file.toAbsolutePath();
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the folder of run store " + abs, e);
+        }
+        Connection conn;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout(BUSY_TIMEOUT_MS);
+            conn = config.createConnection("jdbc:sqlite:" + abs);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open run store " + abs, e);
+        }
+        RunStore store = new RunStore(abs, conn);
+        try {
+            store.migrate();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** The store's file, absolute. */
+    public Path file() {
+        return file;
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    /** Records a new run with status {@code running}; returns its id. */
+    public synchronized long createRun(String project, String variant, long seed, String configJson) {
+        Objects.requireNonNull(project, "project");
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(configJson, "configJson");
+        return inWrite("create a run of " + project, () -> {
+            try (PreparedStatement p = conn.prepareStatement("""
+                    INSERT INTO runs(project, variant, seed, status, created_at, config_json)
+                    VALUES (?, ?, ?, 'running', ?, ?) RETURNING id""")) {
+                p.setString(1, project);
+                p.setString(2, variant);
+                p.setLong(3, seed);
+                p.setString(4, now());
+                p.setString(5, configJson);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Sets a run's status, one of {@link #STATUSES}. */
+    public synchronized void setStatus(long runId, String status) {
+        checkStatus(status);
+        inWrite("set the status of run " + runId, () -> {
+            updateStatus(runId, status);
+            return null;
+        });
+    }
+
+    public synchronized Optional<RunInfo> run(long id) {
+        List<RunInfo> found = queryRuns("WHERE r.id = ?", id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** All runs, newest first (highest id first: ids follow creation order even if the clock moves). */
+    public synchronized List<RunInfo> runs() {
+        return queryRuns("ORDER BY r.id DESC");
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /**
+     * Stores a step with all its groups, rollouts and traces in one transaction.
+     *
+     * @throws IllegalStateException    when the run already has this step (nothing is written)
+     * @throws IllegalArgumentException when the run does not exist
+     */
+    public synchronized void appendStep(StepRecord step) {
+        Objects.requireNonNull(step, "step");
+        inWrite("append step " + step.step() + " of run " + step.runId(), () -> {
+            insertStep(step);
+            return null;
+        });
+    }
+
+    /** The metrics of every stored step of a run, by step. */
+    public synchronized List<StepMetrics> metrics(long runId) {
+        return inRead("read the metrics of run " + runId, () -> {
+            List<StepMetrics> out = new ArrayList<>();
+            try (PreparedStatement p = conn.prepareStatement("SELECT * FROM steps WHERE run_id = ? ORDER BY step")) {
+                p.setLong(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(readMetrics(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One step as it was appended: metrics, groups in index order, rollouts in index order, traces. */
+    public synchronized Optional<StepRecord> step(long runId, int step) {
+        // one read transaction: a concurrent deleteStepsAfter cannot leave us with the step row but not its groups
+        return inRead("read step " + step + " of run " + runId, () -> {
+            StepMetrics metrics = null;
+            try (PreparedStatement p = conn.prepareStatement("SELECT * FROM steps WHERE run_id = ? AND step = ?")) {
+                p.setLong(1, runId);
+                p.setInt(2, step);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        metrics = readMetrics(rs);
+                    }
+                }
+            }
+            if (metrics == null) {
+                return Optional.empty();
+            }
+            Map<Long, GroupRow> groups = new LinkedHashMap<>();
+            try (PreparedStatement p = conn.prepareStatement("""
+                    SELECT id, group_index, prompt_id, prompt, answer, baseline FROM "groups"
+                    WHERE run_id = ? AND step = ? ORDER BY group_index""")) {
+                p.setLong(1, runId);
+                p.setInt(2, step);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        groups.put(rs.getLong("id"), new GroupRow(rs.getInt("group_index"), rs.getString("prompt_id"),
+                                rs.getString("prompt"), rs.getString("answer"), real(rs, "baseline"),
+                                new ArrayList<>()));
+                    }
+                }
+            }
+            try (PreparedStatement p = conn.prepareStatement("""
+                    SELECT r.group_id, r.rollout_index, r.completion, r.reward, r.rewards_json, r.reward_failed,
+                           r.verdict, r.advantage, r.kept, r.truncated,
+                           t.n_tokens, t.token_ids, t.logprobs, t.entropies, t.advantages
+                    FROM "groups" g
+                    JOIN rollouts r ON r.group_id = g.id
+                    LEFT JOIN token_traces t ON t.rollout_id = r.id
+                    WHERE g.run_id = ? AND g.step = ?
+                    ORDER BY g.group_index, r.rollout_index""")) {
+                p.setLong(1, runId);
+                p.setInt(2, step);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        groups.get(rs.getLong("group_id")).rollouts().add(readRollout(rs));
+                    }
+                }
+            }
+            List<GroupRecord> groupRecords = new ArrayList<>(groups.size());
+            for (GroupRow g : groups.values()) {
+                groupRecords.add(new GroupRecord(g.index(), g.promptId(), g.prompt(), g.answer(), g.baseline(),
+                        g.rollouts()));
+            }
+            return Optional.of(new StepRecord(runId, metrics, groupRecords));
+        });
+    }
+
+    /**
+     * Deletes the run's steps after {@code step} with their groups, rollouts and traces, and its evals and checkpoint
+     * rows after that step (a checkpoint past the kept steps would point resume at weights trained on dropped steps).
+     * Resume calls it with the last checkpoint's step. One transaction.
+     *
+     * @return the number of steps deleted
+     */
+    public synchronized int deleteStepsAfter(long runId, int step) {
+        return inWrite("delete the steps of run " + runId + " after step " + step, () -> {
+            int deleted = update("DELETE FROM steps WHERE run_id = ? AND step > ?", runId, step);
+            update("DELETE FROM evals WHERE run_id = ? AND step > ?", runId, step);
+            update("DELETE FROM checkpoints WHERE run_id = ? AND step > ?", runId, step);
+            return deleted;
+        });
+    }
+
+    /**
+     * Rollouts of a run whose completion contains {@code text} (SQL LIKE, case-insensitive for ASCII; {@code %} and
+     * {@code _} in the text match themselves), by step, group and rollout, at most {@code limit}.
+     */
+    public synchronized List<RolloutHit> searchRollouts(long runId, String text, int limit) {
+        Objects.requireNonNull(text, "text");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return inRead("search the rollouts of run " + runId, () -> {
+            List<RolloutHit> hits = new ArrayList<>();
+            try (PreparedStatement p = conn.prepareStatement("""
+                    SELECT g.step, g.group_index, r.rollout_index, r.completion
+                    FROM "groups" g JOIN rollouts r ON r.group_id = g.id
+                    WHERE g.run_id = ? AND r.completion LIKE ? ESCAPE '\\'
+                    ORDER BY g.step, g.group_index, r.rollout_index
+                    LIMIT ?""")) {
+                p.setLong(1, runId);
+                p.setString(2, pattern);
+                p.setInt(3, limit);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        hits.add(new RolloutHit(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4)));
+                    }
+                }
+            }
+            return hits;
+        });
+    }
+
+    // ---------------------------------------------------------------- evals and checkpoints
+
+    /** Records an eval; evaluating the same step again replaces the earlier result. */
+    public synchronized void recordEval(long runId, EvalRecord eval) {
+        Objects.requireNonNull(eval, "eval");
+        inWrite("record the eval of run " + runId + " at step " + eval.step(), () -> {
+            upsertEval(runId, eval);
+            return null;
+        });
+    }
+
+    /** The run's evals by step. */
+    public synchronized List<EvalRecord> evals(long runId) {
+        return inRead("read the evals of run " + runId, () -> {
+            List<EvalRecord> out = new ArrayList<>();
+            try (PreparedStatement p = conn.prepareStatement(
+                    "SELECT step, accuracy, examples FROM evals WHERE run_id = ? ORDER BY step")) {
+                p.setLong(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new EvalRecord(rs.getInt("step"), real(rs, "accuracy"), rs.getInt("examples")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records a checkpoint saved after {@code step}; saving the same step again replaces the path. */
+    public synchronized void recordCheckpoint(long runId, int step, String path) {
+        Objects.requireNonNull(path, "path");
+        inWrite("record the checkpoint of run " + runId + " at step " + step, () -> {
+            upsertCheckpoint(runId, step, path);
+            return null;
+        });
+    }
+
+    /** The checkpoint with the highest step, if the run saved any. */
+    public synchronized Optional<CheckpointRow> latestCheckpoint(long runId) {
+        return inRead("read the latest checkpoint of run " + runId, () -> {
+            try (PreparedStatement p = conn.prepareStatement(
+                    "SELECT step, path FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1")) {
+                p.setLong(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(new CheckpointRow(rs.getInt(1), rs.getString(2)))
+                            : Optional.<CheckpointRow>empty();
+                }
+            }
+        });
+    }
+
+    /** Closes the connection; the last connection to close also folds the WAL back into the file. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close run store " + file, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes inside an open transaction
+
+    /** A write queued by {@link StoreWriter}; runs inside a transaction its caller opened. */
+    interface Write {
+        void applyTo(RunStore store) throws SQLException;
+
+        /** What the write does, for error messages: "append step 7 of run 2". */
+        String describe();
+    }
+
+    /**
+     * What {@link #applyInOrder} committed.
+     *
+     * @param committed   how many writes, from the front, are committed
+     * @param failedIndex the write that failed, or -1 when the transaction as a whole failed (or nothing did)
+     * @param error       why, or null when all were committed
+     */
+    record BatchOutcome(int committed, int failedIndex, Throwable error) {
+    }
+
+    /**
+     * Applies writes in order in one transaction, each under a savepoint. When one fails it alone is rolled back and
+     * the writes before it are committed, so what is committed is always a prefix of what was queued; the writes after
+     * it are not tried.
+     */
+    synchronized BatchOutcome applyInOrder(List<? extends Write> writes) {
+        ensureOpen();
+        int applied = 0;
+        Throwable failure = null;
+        try {
+            exec("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            return new BatchOutcome(0, -1, e);
+        }
+        try {
+            for (Write w : writes) {
+                exec("SAVEPOINT store_write");
+                try {
+                    w.applyTo(this);
+                } catch (SQLException | RuntimeException e) {
+                    failure = e;
+                    // throws when SQLite already rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR, ...)
+                    exec("ROLLBACK TO store_write");
+                    exec("RELEASE store_write");
+                    break;
+                }
+                exec("RELEASE store_write");
+                applied++;
+            }
+            exec("COMMIT");
+        } catch (SQLException | RuntimeException | Error e) {
+            rollbackQuietly();
+            if (failure != null) {
+                failure.addSuppressed(e);
+                return new BatchOutcome(0, applied, failure);
+            }
+            return new BatchOutcome(0, -1, e);
+        }
+        return new BatchOutcome(applied, failure == null ? -1 : applied, failure);
+    }
+
+    void insertStep(StepRecord step) throws SQLException {
+        long runId = step.runId();
+        StepMetrics m = step.metrics();
+        if (!exists("SELECT 1 FROM runs WHERE id = ?", runId)) {
+            throw new IllegalArgumentException("no run " + runId + " in " + file);
+        }
+        if (exists("SELECT 1 FROM steps WHERE run_id = ? AND step = ?", runId, m.step())) {
+            throw new IllegalStateException("run " + runId + " already has step " + m.step()
+                    + "; a step is stored once (resume must deleteStepsAfter the checkpoint's step first)");
+        }
+        try (PreparedStatement p = conn.prepareStatement("""
+                INSERT INTO steps(run_id, step, reward_mean, reward_std, accuracy, loss, kl, entropy, clip_frac,
+                                  zero_adv_frac, tokens_per_s, response_length, reward_failures, skipped, wall_ms,
+                                  extra_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            p.setLong(1, runId);
+            p.setInt(2, m.step());
+            setReal(p, 3, m.rewardMean());
+            setReal(p, 4, m.rewardStd());
+            setReal(p, 5, m.accuracy());
+            setReal(p, 6, m.loss());
+            setReal(p, 7, m.kl());
+            setReal(p, 8, m.entropy());
+            setReal(p, 9, m.clipFrac());
+            setReal(p, 10, m.zeroAdvFrac());
+            setReal(p, 11, m.tokensPerS());
+            setReal(p, 12, m.responseLength());
+            p.setInt(13, m.rewardFailures());
+            p.setInt(14, m.skipped() ? 1 : 0);
+            setReal(p, 15, m.wallMs());
+            p.setString(16, json(m.extra()));
+            p.executeUpdate();
+        }
+        try (PreparedStatement group = conn.prepareStatement("""
+                INSERT INTO "groups"(run_id, step, group_index, prompt_id, prompt, answer, baseline)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""");
+             PreparedStatement rollout = conn.prepareStatement("""
+                INSERT INTO rollouts(group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict,
+                                     advantage, kept, truncated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
+             PreparedStatement trace = conn.prepareStatement("""
+                INSERT INTO token_traces(rollout_id, n_tokens, token_ids, logprobs, entropies, advantages)
+                VALUES (?, ?, ?, ?, ?, ?)""")) {
+            for (GroupRecord g : step.groups()) {
+                group.setLong(1, runId);
+                group.setInt(2, m.step());
+                group.setInt(3, g.index());
+                group.setString(4, g.promptId());
+                group.setString(5, g.prompt());
+                group.setString(6, g.answer());
+                setReal(group, 7, g.baseline());
+                long groupId = insertReturningId(group);
+                for (RolloutRecord r : g.rollouts()) {
+                    rollout.setLong(1, groupId);
+                    rollout.setInt(2, r.index());
+                    rollout.setString(3, r.completion());
+                    setReal(rollout, 4, r.reward());
+                    rollout.setString(5, json(r.rewards()));
+                    rollout.setInt(6, r.rewardFailed() ? 1 : 0);
+                    rollout.setString(7, r.verdict() == null ? null : r.verdict().name());
+                    setReal(rollout, 8, r.advantage());
+                    rollout.setInt(9, r.kept() ? 1 : 0);
+                    rollout.setInt(10, r.truncated() ? 1 : 0);
+                    long rolloutId = insertReturningId(rollout);
+                    TokenTrace t = r.trace();
+                    if (t != null) {
+                        trace.setLong(1, rolloutId);
+                        trace.setInt(2, t.length());
+                        trace.setBytes(3, TraceCodec.ints(t.tokenIds()));
+                        trace.setBytes(4, TraceCodec.floats(t.logProbs()));
+                        trace.setBytes(5, TraceCodec.floats(t.entropies()));
+                        trace.setBytes(6, TraceCodec.floats(t.advantages()));
+                        trace.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    void upsertEval(long runId, EvalRecord eval) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("""
+                INSERT INTO evals(run_id, step, accuracy, examples) VALUES (?, ?, ?, ?)
+                ON CONFLICT(run_id, step) DO UPDATE SET accuracy = excluded.accuracy, examples = excluded.examples""")) {
+            p.setLong(1, runId);
+            p.setInt(2, eval.step());
+            setReal(p, 3, eval.accuracy());
+            p.setInt(4, eval.examples());
+            p.executeUpdate();
+        }
+    }
+
+    void upsertCheckpoint(long runId, int step, String path) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("""
+                INSERT INTO checkpoints(run_id, step, path, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(run_id, step) DO UPDATE SET path = excluded.path, created_at = excluded.created_at""")) {
+            p.setLong(1, runId);
+            p.setInt(2, step);
+            p.setString(3, path);
+            p.setString(4, now());
+            p.executeUpdate();
+        }
+    }
+
+    void updateStatus(long runId, String status) throws SQLException {
+        if (update("UPDATE runs SET status = ? WHERE id = ?", status, runId) == 0) {
+            throw new IllegalArgumentException("no run " + runId + " in " + file);
+        }
+    }
+
+    static void checkStatus(String status) {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("run status must be one of " + STATUSES + ", not " + status);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private record GroupRow(int index, String promptId, String prompt, String answer, double baseline,
+                            List<RolloutRecord> rollouts) {
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private void migrate() {
+        int version = inRead("read the schema version", this::userVersion);
+        if (version == SCHEMA_VERSION) {
+            return;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new StoreException(file + " has schema version " + version + "; this build reads version "
+                    + SCHEMA_VERSION + " (written by a newer GRPO Workbench?)");
+        }
+        inWrite("create the schema", () -> {
+            // re-read under the write lock: another connection may have created it since
+            if (userVersion() == 0) {
+                for (String ddl : SCHEMA_V1) {
+                    exec(ddl);
+                }
+                exec("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
+            return null;
+        });
+    }
+
+    private int userVersion() throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private <T> T inWrite(String what, SqlWork<T> work) {
+        return inTransaction("BEGIN IMMEDIATE", what, work);
+    }
+
+    private <T> T inRead(String what, SqlWork<T> work) {
+        return inTransaction("BEGIN", what, work);
+    }
+
+    // Transactions are plain SQL on an auto-commit connection: JDBC's setAutoCommit(false) would begin them
+    // DEFERRED, and a deferred transaction that later writes can fail with SQLITE_BUSY without waiting.
+    private <T> T inTransaction(String begin, String what, SqlWork<T> work) {
+        ensureOpen();
+        try {
+            exec(begin);
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + " in " + file, e);
+        }
+        boolean done = false;
+        try {
+            T result = work.run();
+            exec("COMMIT");
+            done = true;
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + " in " + file, e);
+        } finally {
+            if (!done) {
+                rollbackQuietly();
+            }
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction left to roll back: SQLite already did
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("run store " + file + " is closed");
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private boolean exists(String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = prepare(sql, args); ResultSet rs = p.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = prepare(sql, args)) {
+            return p.executeUpdate();
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement p = conn.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            p.setObject(i + 1, args[i]);
+        }
+        return p;
+    }
+
+    private List<RunInfo> queryRuns(String tail, Object... args) {
+        return inRead("read runs", () -> {
+            List<RunInfo> out = new ArrayList<>();
+            try (PreparedStatement p = prepare("""
+                    SELECT r.id, r.project, r.variant, r.seed, r.status, r.created_at, r.config_json,
+                           COALESCE((SELECT MAX(s.step) FROM steps s WHERE s.run_id = r.id), 0) AS last_step
+                    FROM runs r
+                    """ + tail, args);
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new RunInfo(rs.getLong("id"), rs.getString("project"), rs.getString("variant"),
+                            rs.getLong("seed"), rs.getString("status"), rs.getString("created_at"),
+                            rs.getString("config_json"), rs.getInt("last_step")));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static long insertReturningId(PreparedStatement p) throws SQLException {
+        try (ResultSet rs = p.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static StepMetrics readMetrics(ResultSet rs) throws SQLException {
+        return new StepMetrics(rs.getInt("step"), real(rs, "reward_mean"), real(rs, "reward_std"),
+                real(rs, "accuracy"), real(rs, "loss"), real(rs, "kl"), real(rs, "entropy"), real(rs, "clip_frac"),
+                real(rs, "zero_adv_frac"), real(rs, "tokens_per_s"), real(rs, "response_length"),
+                rs.getInt("reward_failures"), rs.getInt("skipped") != 0, real(rs, "wall_ms"),
+                namedValues(rs.getString("extra_json")));
+    }
+
+    private static RolloutRecord readRollout(ResultSet rs) throws SQLException {
+        String verdict = rs.getString("verdict");
+        int nTokens = rs.getInt("n_tokens");
+        TokenTrace trace = rs.wasNull() ? null : TraceCodec.trace(nTokens, rs.getBytes("token_ids"),
+                rs.getBytes("logprobs"), rs.getBytes("entropies"), rs.getBytes("advantages"));
+        return new RolloutRecord(rs.getInt("rollout_index"), rs.getString("completion"), real(rs, "reward"),
+                namedValues(rs.getString("rewards_json")), rs.getInt("reward_failed") != 0,
+                verdict == null ? null : Verdict.valueOf(verdict), real(rs, "advantage"), rs.getInt("kept") != 0,
+                rs.getInt("truncated") != 0, trace);
+    }
+
+    /** SQLite turns a bound NaN into NULL; bind NULL ourselves so the mapping is explicit, and read it back as NaN. */
+    private static void setReal(PreparedStatement p, int index, double value) throws SQLException {
+        if (Double.isNaN(value)) {
+            p.setNull(index, Types.REAL);
+        } else {
+            p.setDouble(index, value);
+        }
+    }
+
+    private static double real(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : v;
+    }
+
+    private static String json(Map<String, Double> values) {
+        try {
+            // Jackson writes NaN and ±Infinity as the strings "NaN", "Infinity", which it reads back as doubles
+            return JSON.writeValueAsString(values == null ? Map.of() : values);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot encode " + values + " as JSON", e);
+        }
+    }
+
+    private static Map<String, Double> namedValues(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, NAMED_VALUES);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot read named values from " + json, e);
+        }
+    }
+
+    private static String now() {
+        return INSTANT.format(Instant.now());
+    }
+}

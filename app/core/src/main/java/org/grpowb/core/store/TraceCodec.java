@@ -1,0 +1,54 @@
+package org.grpowb.core.store;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.grpowb.core.run.TokenTrace;
+
+/**
+ * Packs a token trace's arrays into BLOBs of little-endian int32 / float32, four bytes per token. One row per rollout
+ * keeps a 512-token completion at 8 KiB instead of 512 rows with their index overhead.
+ */
+final class TraceCodec {
+
+    private TraceCodec() {
+    }
+
+    static byte[] ints(int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(Integer.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(values);
+        return b.array();
+    }
+
+    static byte[] floats(float[] values) {
+        // the view buffer writes raw IEEE bits, so NaN payloads and -0f survive unchanged
+        ByteBuffer b = ByteBuffer.allocate(Float.BYTES * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    static int[] ints(byte[] blob, int n, String column) {
+        int[] out = new int[n];
+        wrap(blob, n, column).asIntBuffer().get(out);
+        return out;
+    }
+
+    static float[] floats(byte[] blob, int n, String column) {
+        float[] out = new float[n];
+        wrap(blob, n, column).asFloatBuffer().get(out);
+        return out;
+    }
+
+    static TokenTrace trace(int n, byte[] tokenIds, byte[] logProbs, byte[] entropies, byte[] advantages) {
+        return new TokenTrace(ints(tokenIds, n, "token_ids"), floats(logProbs, n, "logprobs"),
+                floats(entropies, n, "entropies"), floats(advantages, n, "advantages"));
+    }
+
+    private static ByteBuffer wrap(byte[] blob, int n, String column) {
+        byte[] bytes = blob == null ? new byte[0] : blob;
+        if (bytes.length != 4L * n) {
+            throw new StoreException("token_traces." + column + " holds " + bytes.length + " bytes for " + n
+                    + " tokens; expected " + 4L * n);
+        }
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

@@ -1,0 +1,103 @@
+package org.grpowb.tinygpt;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Draws one token from next-token logits, in Java: with V = 97 pulling (B, V) logits to the host each step costs
+ * less than the kernel launches a device-side sampler would, and a {@link Random} makes the draw reproducible.
+ *
+ * <p>What is recorded always refers to the untempered policy π(·) = softmax(logits), because that is the π_old the
+ * GRPO ratio π_θ / π_old needs; temperature and top-p only shape the proposal the token is drawn from.
+ */
+final class NextTokenSampler {
+
+    /**
+     * @param logProb log π(token), untempered
+     * @param entropy −Σ π log π of the untempered distribution, in nats
+     */
+    record Draw(int token, float logProb, float entropy) {
+    }
+
+    private final double temperature;
+    private final double topP;
+    private final Random random;
+
+    /**
+     * @param temperature 0 for greedy argmax
+     * @param topP        nucleus mass in (0, 1] (Holtzman et al. 2020); 1 disables it
+     */
+    NextTokenSampler(double temperature, double topP, Random random) {
+        this.temperature = temperature;
+        this.topP = topP;
+        this.random = random;
+    }
+
+    Draw draw(double[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (double l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double logZ = max + Math.log(sum);
+        double entropy = 0;
+        for (double l : logits) {
+            double logP = l - logZ;
+            entropy -= Math.exp(logP) * logP;
+        }
+        int token = temperature == 0 ? argmax(logits) : drawTempered(logits, max);
+        return new Draw(token, (float) (logits[token] - logZ), (float) entropy);
+    }
+
+    /** The first id of highest logit, so ties break the same way everywhere. */
+    private static int argmax(double[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** A draw from softmax(logits / T) restricted to the smallest top set holding mass ≥ top-p. */
+    private int drawTempered(double[] logits, double max) {
+        int v = logits.length;
+        double[] weight = new double[v];
+        double total = 0;
+        for (int i = 0; i < v; i++) {
+            weight[i] = Math.exp((logits[i] - max) / temperature);
+            total += weight[i];
+        }
+        Integer[] order = new Integer[v];
+        for (int i = 0; i < v; i++) {
+            order[i] = i;
+        }
+        int kept = v;
+        double keptMass = total;
+        if (topP < 1) {
+            // stable sort: equal weights keep id order, so the nucleus is the same on every machine
+            Arrays.sort(order, (a, b) -> Double.compare(weight[b], weight[a]));
+            double mass = 0;
+            for (kept = 0; kept < v && mass < topP * total; kept++) {
+                mass += weight[order[kept]];
+            }
+            keptMass = mass;
+        }
+        double u = random.nextDouble() * keptMass;
+        int last = order[0];
+        for (int i = 0; i < kept; i++) {
+            if (weight[order[i]] > 0) {
+                last = order[i];
+                u -= weight[last];
+                if (u < 0) {
+                    return last;
+                }
+            }
+        }
+        return last; // u survived only by rounding: the last token that had any weight
+    }
+}

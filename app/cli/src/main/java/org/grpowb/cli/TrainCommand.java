@@ -42,15 +42,16 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
+        String projectName = project.name();
         Path storeFile = ProjectOptions.ensureParent(store != null ? store : opts.defaultStore(project));
         try (RunStore runStore = RunStore.open(storeFile)) {
             Long resumeId = null;
             if (resume) {
                 RunInfo info = runId != null
                         ? runStore.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in " + storeFile))
-                        : runStore.runs().stream().filter(r -> r.project().equals(project.name()) && !r.status().equals("done"))
+                        : runStore.runs().stream().filter(r -> r.project().equals(projectName) && !r.status().equals("done"))
                         .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                                "no unfinished run of project '" + project.name() + "' in " + storeFile));
+                                "no unfinished run of project '" + projectName + "' in " + storeFile));
                 resumeId = info.id();
                 project = opts.load(storedOverrides(info.configJson()));
             }

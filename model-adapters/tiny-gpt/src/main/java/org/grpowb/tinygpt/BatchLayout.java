@@ -78,7 +78,7 @@ final class BatchLayout {
                 data[r * cols + c] = ids[r][from + c];
             }
         }
-        return manager.create(data, new Shape(rows, cols));
+        return HostArrays.owned(manager.create(data, new Shape(rows, cols)));
     }
 
     /** Position ids of columns {@code from..width-1}, clamped into {@code [0, context)} for padding, int64. */
@@ -90,7 +90,7 @@ final class BatchLayout {
                 data[r * cols + c] = Math.max(0, Math.min(context - 1, from + c - leftPad[r]));
             }
         }
-        return manager.create(data, new Shape(rows, cols));
+        return HostArrays.owned(manager.create(data, new Shape(rows, cols)));
     }
 
     /**
@@ -114,12 +114,12 @@ final class BatchLayout {
         }
         Shape shape = new Shape(rows, 1, cols, width);
         if (dtype == DataType.FLOAT64) {
-            return manager.create(data, shape);
+            return HostArrays.owned(manager.create(data, shape));
         }
         float[] single = new float[data.length];
         for (int i = 0; i < data.length; i++) {
             single[i] = (float) data[i];
         }
-        return manager.create(single, shape);
+        return HostArrays.owned(manager.create(single, shape));
     }
 }

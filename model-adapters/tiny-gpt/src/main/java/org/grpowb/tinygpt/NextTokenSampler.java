@@ -72,7 +72,7 @@ final class NextTokenSampler {
             weight[i] = Math.exp((logits[i] - max) / temperature);
             total += weight[i];
         }
-        Integer[] order = new Integer[v];
+        int[] order = new int[v];
         for (int i = 0; i < v; i++) {
             order[i] = i;
         }
@@ -80,9 +80,14 @@ final class NextTokenSampler {
         double keptMass = total;
         if (topP < 1) {
             // stable sort: equal weights keep id order, so the nucleus is the same on every machine
-            Arrays.sort(order, (a, b) -> Double.compare(weight[b], weight[a]));
+            Integer[] byWeight = new Integer[v];
+            for (int i = 0; i < v; i++) {
+                byWeight[i] = i;
+            }
+            Arrays.sort(byWeight, (a, b) -> Double.compare(weight[b], weight[a]));
             double mass = 0;
             for (kept = 0; kept < v && mass < topP * total; kept++) {
+                order[kept] = byWeight[kept];
                 mass += weight[order[kept]];
             }
             keptMass = mass;

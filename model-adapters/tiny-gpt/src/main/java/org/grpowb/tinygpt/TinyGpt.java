@@ -182,7 +182,7 @@ public final class TinyGpt implements PolicyModel {
             }
             if (cache != null) {
                 if (groupSize > 1) {
-                    cache.selectRows(manager.create(promptOfRow));
+                    cache.selectRows(HostArrays.owned(manager.create(promptOfRow)));
                 }
                 cache.commit();
             }
@@ -253,7 +253,7 @@ public final class TinyGpt implements PolicyModel {
                 NDArray hidden = transformer.hidden(w, layout.tokens(manager, 0),
                         layout.positions(manager, 0, config.context()), layout.mask(manager, 0, config.dtype()), null);
                 NDArray logP = transformer.logits(w, hidden.get(new NDIndex(":, {}:, :", promptWidth - 1))).logSoftmax(-1);
-                logProbs = logP.gather(manager.create(next, new Shape(rows, steps, 1)), -1).squeeze(-1).mul(mask);
+                logProbs = logP.gather(HostArrays.owned(manager.create(next, new Shape(rows, steps, 1))), -1).squeeze(-1).mul(mask);
                 entropies = logP.exp().mul(logP).sum(new int[] {-1}).neg().mul(mask);
             }
             NDScope.unregister(logProbs, entropies, mask);
@@ -309,7 +309,14 @@ public final class TinyGpt implements PolicyModel {
             NDList weights = saved.weights();
             int i = 0;
             for (NDArray p : parameters.values()) {
-                p.set(weights.get(i++).toByteBuffer());
+                // copied through the heap on purpose: set(Buffer) on a CPU array adopts a direct buffer as its storage,
+                // so handing it the loaded array's own memory would leave it pointing at freed memory after close
+                NDArray source = weights.get(i++);
+                if (config.dtype() == DataType.FLOAT64) {
+                    p.set(source.toDoubleArray());
+                } else {
+                    p.set(source.toFloatArray());
+                }
             }
         }
     }
@@ -353,13 +360,13 @@ public final class TinyGpt implements PolicyModel {
 
     private static NDArray create(NDManager m, double[] values, Shape shape, DataType dtype) {
         if (dtype == DataType.FLOAT64) {
-            return m.create(values, shape);
+            return HostArrays.owned(m.create(values, shape));
         }
         float[] single = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             single[i] = (float) values[i];
         }
-        return m.create(single, shape);
+        return HostArrays.owned(m.create(single, shape));
     }
 
     /** (B, V) on the device → B rows of V doubles on the host. */

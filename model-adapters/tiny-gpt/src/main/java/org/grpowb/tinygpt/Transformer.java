@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,15 @@ import java.util.function.UnaryOperator;
 final class Transformer {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
-    private static final int[] LAST_AXIS = {-1};
 
     private final int heads;
     private final int width;
+    private final Shape normalizedShape;
 
     Transformer(TinyGptConfig config) {
         this.heads = config.heads();
         this.width = config.width();
+        this.normalizedShape = new Shape(config.width());
     }
 
     /** The arrays of one block, in the names of {@link TinyGptConfig#parameterSpecs()}. */
@@ -105,14 +107,16 @@ final class Transformer {
         return x.reshape(rows, cols, heads, width / heads).transpose(0, 2, 1, 3);
     }
 
+    /** GELU(x W_fc + b_fc) W_proj + b_proj; GELU in its exact erf form (GPT-2 used the tanh approximation). */
     private static NDArray mlp(Block b, NDArray x) {
         return Activation.gelu(x.matMul(b.fcW()).add(b.fcB())).matMul(b.fcProjW()).add(b.fcProjB());
     }
 
-    /** (x − mean) / √(var + ε) · g + b over the last axis (Ba et al. 2016), biased variance as in PyTorch. */
-    private static NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
-        NDArray centred = x.sub(x.mean(LAST_AXIS, true));
-        NDArray variance = centred.square().mean(LAST_AXIS, true);
-        return centred.div(variance.add(LAYER_NORM_EPS).sqrt()).mul(gain).add(bias);
+    /**
+     * (x − mean) / √(var + ε) · g + b over the last axis (Ba et al. 2016), biased variance. DJL's fused kernel: one
+     * operation instead of nine, which matters when a decoding step is a few hundred small ones.
+     */
+    private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
+        return LayerNorm.layerNorm(x, normalizedShape, gain, bias, LAYER_NORM_EPS).head();
     }
 }

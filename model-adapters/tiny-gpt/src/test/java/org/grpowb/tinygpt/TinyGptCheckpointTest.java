@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +78,17 @@ class TinyGptCheckpointTest {
         try (TinyGpt a = TestModels.model(base, 1, Map.of("width", 16)); TinyGpt b = TestModels.model(base, 2, Map.of("width", 16))) {
             assertFalse(java.util.Arrays.equals(logProbs(a), logProbs(b)));
             a.save(tmp.resolve("a"));
-            var tokEmb = b.parameters().get("tok_emb");
+            NDArray tokEmb = b.parameters().get("tok_emb");
             b.load(tmp.resolve("a"));
             assertArrayEquals(logProbs(a), logProbs(b));
             assertTrue(tokEmb == b.parameters().get("tok_emb") && tokEmb.hasGradient(), "same array, still trainable");
+            try (NDManager m = base.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.zeroGradients();
+                collector.backward(b.score(m, PROMPTS, COMPLETIONS).logProbs().sum());
+            }
+            try (NDArray g = tokEmb.getGradient()) {
+                assertTrue(g.abs().sum().getFloat() > 0, "gradients still reach the loaded array");
+            }
         }
     }
 

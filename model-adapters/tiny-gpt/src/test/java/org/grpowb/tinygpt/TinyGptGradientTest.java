@@ -134,7 +134,7 @@ class TinyGptGradientTest {
                         TokenScores s = model.score(m, prompt, target);
                         NDArray nll = s.logProbs().sum().div(s.mask().sum()).neg();
                         collector.backward(nll);
-                        last = nll.getDouble();
+                        last = nll.getFloat();
                     }
                     if (step == 1) {
                         first = last;

@@ -121,7 +121,7 @@ class TinyGptSamplingTest {
                             assertEquals(c.entropies()[t], entropies[k], 1e-4, "entropy, row " + r + " t " + t);
                         } else {
                             assertEquals(0f, mask[k]);
-                            assertEquals(0f, logProbs[k]);
+                            assertEquals(0f, logProbs[k], 0f);
                         }
                     }
                 }
@@ -192,6 +192,20 @@ class TinyGptSamplingTest {
             assertEquals(DataType.FLOAT32, s.mask().getDataType());
             assertTrue(s.logProbs().getManager() == m);
         }
+    }
+
+    @Test
+    void emptyCompletionsScoreAsPadding() {
+        try (NDManager m = base.newSubManager()) {
+            TokenScores some = model.score(m, PROMPTS, List.of(new int[0], TestModels.withEos("ab"), new int[0]));
+            assertEquals(new ai.djl.ndarray.types.Shape(3, 3), some.logProbs().getShape());
+            assertArrayEquals(new float[] {0, 0, 0, 1, 1, 1, 0, 0, 0}, some.mask().toFloatArray());
+            TokenScores none = model.score(m, PROMPTS, List.of(new int[0], new int[0], new int[0]));
+            assertEquals(new ai.djl.ndarray.types.Shape(3, 0), none.logProbs().getShape());
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.score(base, PROMPTS, List.of(new int[0])));
+        assertThrows(IllegalArgumentException.class,
+                () -> model.score(base, List.of(new int[] {2}), List.of(CharCodec.INSTANCE.encode("a".repeat(32)))));
     }
 
     private static List<SampledCompletion> flatten(List<List<SampledCompletion>> groups) {

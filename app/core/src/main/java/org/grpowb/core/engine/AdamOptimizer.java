@@ -115,9 +115,10 @@ public final class AdamOptimizer {
             try (tmp) {
                 NDList list = NDList.decode(tmp, is);
                 int i = 0;
+                // Copy with in-place arithmetic: NDArray.set(Buffer) may adopt the buffer of an array freed below.
                 for (String k : params.keySet()) {
-                    m.get(k).set(list.get(i++).toByteBuffer());
-                    v.get(k).set(list.get(i++).toByteBuffer());
+                    m.get(k).muli(0).addi(list.get(i++));
+                    v.get(k).muli(0).addi(list.get(i++));
                 }
             }
         }

@@ -57,7 +57,7 @@ class TrainingRunTest {
                 assertTrue(rs.getInt(2) >= 30 * 8 * 4);
             }
             assertEquals(List.of(0, 10, 20, 30), store.evals(s.runId()).stream().map(e -> e.step()).toList());
-            assertEquals(1 + 30 + 4 + 3 + 1, events.size(), "started, steps, evals, checkpoints, finished: " + kinds(events));
+            assertEquals(1 + 30 + 4 + 15 + 1, events.size(), "started, steps, evals, checkpoints, finished: " + kinds(events));
 
             // The metric moved: exact-match reward over the last steps beats the first steps.
             double early = metrics.subList(0, 10).stream().mapToDouble(StepMetrics::rewardMean).average().orElseThrow();

@@ -39,7 +39,7 @@ public final class TestProjects {
                   init: warm
                   settings: {layers: 1, width: 32, heads: 2, context: 12}
                 """ + variantBlock + rewardsBlock + trainingBlock + """
-                sft: {steps: 150, batch: 32, learning_rate: 0.01, seed: 3}
+                sft: {steps: 60, batch: 32, learning_rate: 0.003, seed: 3}
                 """;
     }
 
@@ -47,7 +47,7 @@ public final class TestProjects {
     public static final String EXACT = "rewards:\n  - {name: exact_answer, weight: 1.0}\n";
 
     public static String training(int steps, String more) {
-        return "training: {steps: " + steps + ", seed: 5, prompts_per_step: 8, group_size: 4, learning_rate: 0.003, "
+        return "training: {steps: " + steps + ", seed: 5, prompts_per_step: 8, group_size: 4, learning_rate: 0.0005, "
                 + "max_new_tokens: 3, eval_every: 0, checkpoint_every: 2" + (more.isEmpty() ? "" : ", " + more) + "}\n";
     }
 

@@ -90,6 +90,8 @@ public final class RewardScorer implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         List<Scored> out = new ArrayList<>();
+        Map<String, String> firstFailure = new LinkedHashMap<>();
+        Map<String, Integer> failureCount = new LinkedHashMap<>();
         for (int i = 0; i < futures.size(); i++) {
             double[] comps = new double[componentNames.size()];
             Map<String, Double> named = new LinkedHashMap<>();
@@ -108,11 +110,13 @@ public final class RewardScorer implements AutoCloseable {
                     }
                 } catch (TimeoutException e) {
                     futures.get(i).get(j).cancel(true);
-                    LOG.warn("reward '{}' timed out after {} ms", r.function().name(), timeoutMs);
+                    firstFailure.putIfAbsent(r.function().name(), "timed out after " + timeoutMs + " ms");
+                    failureCount.merge(r.function().name(), 1, Integer::sum);
                     res = null;
                 } catch (ExecutionException | RuntimeException e) {
                     Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    LOG.warn("reward '{}' failed: {}", r.function().name(), String.valueOf(cause));
+                    firstFailure.putIfAbsent(r.function().name(), String.valueOf(cause));
+                    failureCount.merge(r.function().name(), 1, Integer::sum);
                     res = null;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -134,6 +138,9 @@ public final class RewardScorer implements AutoCloseable {
             }
             out.add(new Scored(comps, named, verdict, failed));
         }
+        // One line per misbehaving function and batch, not one per rollout.
+        failureCount.forEach((name, n) -> LOG.warn("reward '{}' failed on {} of {} rollouts (first: {})", name, n,
+                completions.size(), firstFailure.get(name)));
         return out;
     }
 

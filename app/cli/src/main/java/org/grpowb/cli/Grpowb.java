@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code grpowb}. With no arguments it trains the sample project with a progress bar. */
 @Command(name = "grpowb", mixinStandardHelpOptions = true, version = "grpowb 0.1.0",
         description = "GRPO Workbench: train and inspect GRPO runs on small language models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SftCommand.class, RunsCommand.class, ShowCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, SftCommand.class, RunsCommand.class, ShowCommand.class,
+                BenchCommand.class})
 public final class Grpowb implements Runnable {
 
     public static void main(String[] args) {

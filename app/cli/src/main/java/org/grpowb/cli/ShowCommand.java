@@ -11,7 +11,10 @@ import org.grpowb.core.run.RolloutRecord;
 import org.grpowb.core.run.StepRecord;
 import org.grpowb.core.run.TokenTrace;
 import org.grpowb.core.store.RunStore;
-import org.grpowb.tinygpt.CharCodec;
+import org.grpowb.api.Settings;
+import org.grpowb.api.TokenCodec;
+import org.grpowb.api.PolicyModelFactory;
+import org.grpowb.core.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +42,7 @@ final class ShowCommand implements Callable<Integer> {
         try (RunStore s = RunStore.open(store)) {
             StepRecord rec = s.step(run, step).orElseThrow(() ->
                     new IllegalArgumentException("run " + run + " has no step " + step + " in " + store));
-            CharCodec codec = new CharCodec();
+            TokenCodec codec = codecOf(s, run);
             if (json) {
                 System.out.println(toJson(rec, codec));
             } else {
@@ -49,7 +52,17 @@ final class ShowCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String toJson(StepRecord rec, CharCodec codec) {
+    /** The run's own tokenizer, from the model named in its stored config. */
+    static TokenCodec codecOf(RunStore store, long runId) throws java.io.IOException {
+        var info = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+        var model = new ObjectMapper().readTree(info.configJson()).path("model");
+        PolicyModelFactory factory = PluginRegistry.discover().model(model.path("name").asText());
+        java.util.Map<String, Object> given = new ObjectMapper().convertValue(model.path("settings"),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+        return factory.codec(Settings.resolve(factory.settings(), given, "run " + runId + " model.settings"));
+    }
+
+    private static String toJson(StepRecord rec, TokenCodec codec) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = om.createObjectNode();
         root.put("run_id", rec.runId());
@@ -89,7 +102,7 @@ final class ShowCommand implements Callable<Integer> {
         return root.toString();
     }
 
-    private static void print(StepRecord rec, CharCodec codec) {
+    private static void print(StepRecord rec, TokenCodec codec) {
         var m = rec.metrics();
         System.out.printf("run %d step %d: reward %.3f±%.3f  accuracy %.1f%%  loss %.4f  kl %.4f  entropy %.3f  "
                         + "clip %.3f  zero-adv groups %.0f%%%n", rec.runId(), m.step(), m.rewardMean(), m.rewardStd(),

@@ -8,6 +8,7 @@ import org.grpowb.api.PolicyModel;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
+import org.grpowb.api.TokenCodec;
 
 /** Makes {@link TinyGpt}s; chosen in {@code project.yaml} with {@code model: {name: tiny-gpt}}. */
 public final class TinyGptFactory implements PolicyModelFactory {
@@ -34,6 +35,12 @@ public final class TinyGptFactory implements PolicyModelFactory {
     @Override
     public PolicyModel create(NDManager manager, Settings settings, long seed) {
         return TinyGpt.initialise(manager, TinyGptConfig.from(settings), seed);
+    }
+
+    /** Every tiny-gpt shares one character vocabulary, whatever its size. */
+    @Override
+    public TokenCodec codec(Settings settings) {
+        return CharCodec.INSTANCE;
     }
 
     @Override

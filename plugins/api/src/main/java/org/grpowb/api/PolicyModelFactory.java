@@ -22,6 +22,12 @@ public interface PolicyModelFactory {
      */
     PolicyModel create(NDManager manager, Settings settings, long seed);
 
+    /**
+     * The tokenizer of models made with these settings, without building a model: lets a tool decode stored token
+     * ids (the run store keeps ids, not text) from a run's config alone.
+     */
+    TokenCodec codec(Settings settings);
+
     /** A model restored from a directory written by {@link PolicyModel#save}, keeping its saved architecture. */
     PolicyModel load(NDManager manager, Path dir) throws IOException;
 }

@@ -1,0 +1,166 @@
+package org.grpowb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code grpowb} commands as a user types them, on a tiny real project. */
+class CliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static Path project;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            CommandLine cli = new CommandLine(new Grpowb());
+            cli.setExecutionExceptionHandler(new Grpowb.ErrorHandler());
+            cli.setErr(new java.io.PrintWriter(e, true));
+            int code = cli.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void tinyProjectWithWarmStart() throws IOException {
+        project = dir.resolve("tiny");
+        Files.createDirectories(project);
+        Random r = new Random(4);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            int a = r.nextInt(5);
+            int b = r.nextInt(5);
+            lines.add("{\"id\":\"p" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b) + "\""
+                    + (i < 20 ? ",\"split\":\"eval\"" : "") + "}");
+        }
+        Files.write(project.resolve("data.jsonl"), lines);
+        Files.writeString(project.resolve("project.yaml"), """
+                name: tiny
+                data: {file: data.jsonl}
+                model: {name: tiny-gpt, init: warm, settings: {layers: 1, width: 32, heads: 2, context: 12}}
+                variant: {name: grpo}
+                rewards:
+                  - {name: exact_answer, weight: 1.0}
+                  - {name: answer_format, weight: 0.1}
+                training: {steps: 4, prompts_per_step: 4, group_size: 4, max_new_tokens: 3, eval_every: 2, checkpoint_every: 2}
+                sft: {steps: 40, batch: 16, learning_rate: 0.003}
+                """);
+        Result sft = run("sft", project.toString());
+        assertEquals(0, sft.code(), sft.err());
+        assertTrue(sft.out().contains("warm start saved to"), sft.out());
+        assertTrue(Files.isDirectory(project.resolve("warm")));
+    }
+
+    @Test
+    void trainJsonPrintsOneObjectPerStepThenASummary() throws Exception {
+        Path store = dir.resolve("json.db");
+        Result r = run("train", project.toString(), "--json", "--store", store.toString(), "--steps", "3", "--seed", "9");
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : r.out().strip().split("\n")) {
+            lines.add(JSON.readTree(l));
+        }
+        List<JsonNode> steps = lines.stream().filter(n -> n.has("step") && !n.has("event")).toList();
+        assertEquals(3, steps.size());
+        for (JsonNode s : steps) {
+            for (String k : List.of("step", "reward_mean", "accuracy", "loss", "kl", "entropy", "clip_frac",
+                    "zero_adv_frac", "tokens_per_s")) {
+                assertTrue(s.has(k), "step line lacks " + k + ": " + s);
+            }
+        }
+        JsonNode done = lines.get(lines.size() - 1);
+        assertEquals("done", done.path("event").asText());
+        for (String k : List.of("run_id", "eval_accuracy_before", "eval_accuracy_after", "steps", "wall_s")) {
+            assertTrue(done.has(k), "done line lacks " + k + ": " + done);
+        }
+        assertEquals(3, done.path("steps").asInt());
+
+        Result runs = run("runs", "--store", store.toString(), "--json");
+        assertEquals(0, runs.code(), runs.err());
+        JsonNode list = JSON.readTree(runs.out());
+        assertEquals(1, list.size());
+        assertEquals(9, list.get(0).path("config").path("training").path("seed").asInt());
+
+        Result show = run("show", "--store", store.toString(), "--run", done.path("run_id").asText(), "--step", "2", "--json");
+        assertEquals(0, show.code(), show.err());
+        JsonNode step = JSON.readTree(show.out());
+        assertEquals(4, step.path("groups").size());
+        JsonNode rollout = step.path("groups").get(0).path("rollouts").get(0);
+        assertTrue(rollout.path("tokens").size() >= 1);
+        JsonNode token = rollout.path("tokens").get(0);
+        for (String k : List.of("text", "logprob", "entropy", "advantage")) {
+            assertTrue(token.has(k), "token lacks " + k + ": " + token);
+        }
+
+        Result text = run("show", "--store", store.toString(), "--run", done.path("run_id").asText(), "--step", "1");
+        assertTrue(text.out().contains("group 0") && text.out().contains("lp="), text.out());
+    }
+
+    @Test
+    void progressBarGoesToStandardErrorWithoutJson() {
+        Result r = run("train", project.toString(), "--store", dir.resolve("bar.db").toString(), "--steps", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("[") && r.err().contains("2/2"), r.err());
+        assertTrue(r.err().contains("eval accuracy"), r.err());
+    }
+
+    @Test
+    void resumeContinuesAStoppedRun() {
+        Path store = dir.resolve("resume.db");
+        assertEquals(0, run("train", project.toString(), "--store", store.toString(), "--steps", "2", "--json").code());
+        // The run finished, so there is nothing to resume.
+        Result none = run("train", project.toString(), "--store", store.toString(), "--resume");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no unfinished run"), none.err());
+    }
+
+    @Test
+    void badInputGetsOneClearLine() throws IOException {
+        Result unknown = run("train", project.toString(), "--variant", "grpoo", "--store", dir.resolve("x.db").toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("field 'variant.name'") && unknown.err().contains("known variants: grpo"),
+                unknown.err());
+        assertTrue(!unknown.err().contains("\tat "), "no stack trace: " + unknown.err());
+
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("project.yaml"), Files.readString(project.resolve("project.yaml")));
+        List<String> data = new ArrayList<>(Files.readAllLines(project.resolve("data.jsonl")));
+        data.set(41, "{\"id\":\"bad\",\"prompt\":\"1+1=\",\"answer\":[2]}");
+        Files.write(broken.resolve("data.jsonl"), data);
+        Result bad = run("eval", broken.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("data.jsonl:42: field 'answer': must be a string"), bad.err());
+    }
+}

@@ -10,4 +10,13 @@ import java.util.List;
  */
 public interface GroupAdvantage {
     List<GroupAdvantages> advantages(List<RewardGroup> batch);
+
+    /**
+     * The same, for estimators that follow a schedule over training (A-GRAE); the engine calls this one.
+     *
+     * @param progress training progress in [0, 1]: (step − 1) / steps
+     */
+    default List<GroupAdvantages> advantages(List<RewardGroup> batch, double progress) {
+        return advantages(batch);
+    }
 }

@@ -24,6 +24,14 @@ public interface GrpoVariant {
         return 0;
     }
 
+    /**
+     * DAPO's dynamic sampling: the engine drops groups whose rewards are all equal (they carry no gradient) and samples
+     * more prompts until the batch is full again, up to the trainer's {@code max_resample_rounds}.
+     */
+    default boolean dynamicSampling(Settings settings) {
+        return false;
+    }
+
     /** Whether the engine must compute log-probs under the frozen reference policy (β > 0). */
     default boolean needsReference(Settings settings) {
         return true;

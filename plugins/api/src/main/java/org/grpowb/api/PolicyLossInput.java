@@ -14,8 +14,18 @@ import ai.djl.ndarray.NDArray;
  * @param maxCompletionLength the sampling budget L_max in tokens (for {@code dr_grpo} aggregation)
  * @param globalActiveTokens  completion tokens in the whole step's batch (for {@code dapo} aggregation across micro-batches)
  * @param globalSequences     kept sequences in the whole step's batch (for per-sequence aggregation across micro-batches)
+ * @param entropies           entropy of the current policy's next-token distribution, shape (B, T), detached; may be
+ *                            null (used by entropy-guided losses such as DHPO)
  */
 public record PolicyLossInput(NDArray logProbs, NDArray oldLogProbs, NDArray refLogProbs, NDArray advantages,
                               NDArray mask, int groupSize, int maxCompletionLength, long globalActiveTokens,
-                              long globalSequences) {
+                              long globalSequences, NDArray entropies) {
+
+    /** An input without entropies. */
+    public PolicyLossInput(NDArray logProbs, NDArray oldLogProbs, NDArray refLogProbs, NDArray advantages,
+                           NDArray mask, int groupSize, int maxCompletionLength, long globalActiveTokens,
+                           long globalSequences) {
+        this(logProbs, oldLogProbs, refLogProbs, advantages, mask, groupSize, maxCompletionLength, globalActiveTokens,
+                globalSequences, null);
+    }
 }

@@ -39,6 +39,16 @@ public interface PolicyModel extends AutoCloseable {
      */
     TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions);
 
+    /**
+     * What the last layer sees at each completion token, for learning-dynamics diagnostics such as Token Hidden
+     * Reward: the hidden state fed to the unembedding and the full next-token distribution. No gradient is recorded.
+     *
+     * @return the features attached to {@code manager}, or empty when this model does not expose them
+     */
+    default java.util.Optional<TokenFeatures> features(NDManager manager, List<int[]> prompts, List<int[]> completions) {
+        return java.util.Optional.empty();
+    }
+
     /** The trainable parameters by stable name; each has gradients enabled. */
     Map<String, NDArray> parameters();
 

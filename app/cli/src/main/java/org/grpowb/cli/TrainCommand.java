@@ -115,6 +115,9 @@ final class TrainCommand implements Callable<Integer> {
             o.put("event", "eval");
             o.put("step", ev.eval().step());
             putNumber(o, "eval_accuracy", ev.eval().accuracy());
+            if (ev.eval().k() > 0) {
+                putNumber(o, "eval_pass_at_" + ev.eval().k(), ev.eval().passAtK());
+            }
             System.out.println(o);
         } else if (e instanceof RunEvent.EvalCompleted ev) {
             bar.eval(ev.eval().step(), ev.eval().accuracy());

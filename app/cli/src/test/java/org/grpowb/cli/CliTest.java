@@ -149,7 +149,7 @@ class CliTest {
     void badInputGetsOneClearLine() throws IOException {
         Result unknown = run("train", project.toString(), "--variant", "grpoo", "--store", dir.resolve("x.db").toString());
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("field 'variant.name'") && unknown.err().contains("known variants: grpo"),
+        assertTrue(unknown.err().contains("field 'variant.name'") && unknown.err().contains("known variants: ") && unknown.err().contains(" grpo,"),
                 unknown.err());
         assertTrue(!unknown.err().contains("\tat "), "no stack trace: " + unknown.err());
 

@@ -16,21 +16,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.SamplingSettings;
 import org.grpowb.api.TokenCodec;
+import org.grpowb.api.TokenFeatures;
 import org.grpowb.api.TokenScores;
 
 /**
  * A character-level GPT-2-style policy (see {@link Transformer} for the maths, {@link BatchLayout} for how rows of
- * different lengths share a batch). The unembedding is tied to the token embedding, as in GPT-2: fewer parameters,
- * and with a 97-symbol vocabulary a separate output matrix buys nothing.
+ * different lengths share a batch). By default the unembedding is tied to the token embedding, as in GPT-2: fewer
+ * parameters, and with a 97-symbol vocabulary a separate output matrix buys nothing for training. {@code tied: false}
+ * adds one ({@code lm_head}) for learning-dynamics experiments that move the last layer alone.
  *
  * <p>Parameters live in a sub-manager of the manager the model was made with, on that manager's device; closing the
  * model frees them. Every other array a call creates is freed before it returns (an {@link NDScope} per call, one per
- * decoding step), except {@link #score}'s results, which move to the caller's manager.
+ * decoding step), except the results of {@link #score} and {@link #features}, which move to the caller's manager.
  */
 public final class TinyGpt implements PolicyModel {
 
@@ -83,7 +86,11 @@ public final class TinyGpt implements PolicyModel {
             Checkpoint.Saved saved = Checkpoint.read(own, dir);
             LinkedHashMap<String, NDArray> parameters = new LinkedHashMap<>();
             for (NDArray a : saved.weights()) {
-                parameters.put(a.getName(), a);
+                // decoded arrays live in Java direct buffers; PyTorch-owned copies keep storage and alignment the same
+                // from run to run (see HostArrays)
+                NDArray owned = HostArrays.owned(a);
+                owned.setName(a.getName());
+                parameters.put(owned.getName(), owned);
             }
             return new TinyGpt(saved.config(), own, parameters);
         } catch (IOException | RuntimeException e) {
@@ -211,13 +218,73 @@ public final class TinyGpt implements PolicyModel {
      */
     @Override
     public TokenScores score(NDManager target, List<int[]> prompts, List<int[]> completions) {
+        Rows rows = checkRows(prompts, completions);
+        NDArray logProbs;
+        NDArray entropies;
+        NDArray mask;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            mask = completionMask(completions, rows);
+            if (rows.empty()) {
+                logProbs = mask.zerosLike();
+                entropies = mask.zerosLike();
+            } else {
+                Transformer.Weights w = Transformer.Weights.of(parameters, p -> p, config.layers());
+                NDArray logP = transformer.logits(w, completionHidden(w, prompts, completions, rows)).logSoftmax(-1);
+                logProbs = logP.gather(completionIds(completions, rows), -1).squeeze(-1).mul(mask);
+                entropies = logP.exp().mul(logP).sum(new int[] {-1}).neg().mul(mask);
+            }
+            NDScope.unregister(logProbs, entropies, mask);
+        }
+        handOver(target, logProbs, entropies, mask);
+        return new TokenScores(logProbs, entropies, mask);
+    }
+
+    /**
+     * The same forward as {@link #score}, on detached weights (nothing is recorded, even inside a gradient collector):
+     * at completion position t, the hidden state after the final LayerNorm — the input of the unembedding — and
+     * softmax(h_t · Wᵀ), the distribution that predicts completion token t. Padding positions are zero in all three
+     * arrays.
+     */
+    @Override
+    public Optional<TokenFeatures> features(NDManager target, List<int[]> prompts, List<int[]> completions) {
+        Rows rows = checkRows(prompts, completions);
+        NDArray hidden;
+        NDArray probs;
+        NDArray mask;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            mask = completionMask(completions, rows);
+            if (rows.empty()) {
+                hidden = manager.zeros(new Shape(rows.count(), rows.steps(), config.width()), config.dtype());
+                probs = manager.zeros(new Shape(rows.count(), rows.steps(), config.vocabSize()), config.dtype());
+            } else {
+                Transformer.Weights w = Transformer.Weights.of(parameters, NDArray::stopGradient, config.layers());
+                NDArray h = completionHidden(w, prompts, completions, rows);
+                NDArray present = mask.expandDims(-1);
+                probs = transformer.logits(w, h).softmax(-1).mul(present);
+                hidden = h.mul(present);
+            }
+            NDScope.unregister(hidden, probs, mask);
+        }
+        handOver(target, hidden, probs, mask);
+        return Optional.of(new TokenFeatures(hidden, probs, mask));
+    }
+
+    /** A checked batch of [prompt][completion] rows: P, the longest prompt, and T, the longest completion. */
+    private record Rows(int count, int promptWidth, int steps) {
+        boolean empty() {
+            return count == 0 || steps == 0;
+        }
+    }
+
+    private Rows checkRows(List<int[]> prompts, List<int[]> completions) {
         if (prompts.size() != completions.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + completions.size() + " completions");
         }
-        int rows = prompts.size();
         int promptWidth = 0;
         int steps = 0;
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < prompts.size(); r++) {
             checkPrompt(prompts.get(r), r, 0);
             checkTokens(completions.get(r), "completion " + r);
             int total = prompts.get(r).length + completions.get(r).length;
@@ -228,41 +295,45 @@ public final class TinyGpt implements PolicyModel {
             promptWidth = Math.max(promptWidth, prompts.get(r).length);
             steps = Math.max(steps, completions.get(r).length);
         }
-        long[] next = new long[rows * steps];
-        double[] present = new double[rows * steps];
-        for (int r = 0; r < rows; r++) {
+        return new Rows(prompts.size(), promptWidth, steps);
+    }
+
+    /** (B, T): 1 where a completion token exists. */
+    private NDArray completionMask(List<int[]> completions, Rows rows) {
+        double[] present = new double[rows.count() * rows.steps()];
+        for (int r = 0; r < rows.count(); r++) {
+            Arrays.fill(present, r * rows.steps(), r * rows.steps() + completions.get(r).length, 1);
+        }
+        return create(manager, present, new Shape(rows.count(), rows.steps()), config.dtype());
+    }
+
+    /** (B, T, 1) int64: the completion token ids, padding with 0. */
+    private NDArray completionIds(List<int[]> completions, Rows rows) {
+        long[] next = new long[rows.count() * rows.steps()];
+        for (int r = 0; r < rows.count(); r++) {
             int[] c = completions.get(r);
             for (int t = 0; t < c.length; t++) {
-                next[r * steps + t] = c[t];
-                present[r * steps + t] = 1;
+                next[r * rows.steps() + t] = c[t];
             }
         }
-        NDArray logProbs;
-        NDArray entropies;
-        NDArray mask;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            mask = create(manager, present, new Shape(rows, steps), config.dtype());
-            if (rows == 0 || steps == 0) {
-                logProbs = mask.zerosLike();
-                entropies = mask.zerosLike();
-            } else {
-                // the last completion token is never an input, so the layout stops one column short of it
-                BatchLayout layout = BatchLayout.of(prompts, completions, promptWidth + steps - 1);
-                Transformer.Weights w = Transformer.Weights.of(parameters, p -> p, config.layers());
-                NDArray hidden = transformer.hidden(w, layout.tokens(manager, 0),
-                        layout.positions(manager, 0, config.context()), layout.mask(manager, 0, config.dtype()), null);
-                NDArray logP = transformer.logits(w, hidden.get(new NDIndex(":, {}:, :", promptWidth - 1))).logSoftmax(-1);
-                logProbs = logP.gather(HostArrays.owned(manager.create(next, new Shape(rows, steps, 1))), -1).squeeze(-1).mul(mask);
-                entropies = logP.exp().mul(logP).sum(new int[] {-1}).neg().mul(mask);
-            }
-            NDScope.unregister(logProbs, entropies, mask);
-        }
-        for (NDArray a : List.of(logProbs, entropies, mask)) {
+        return HostArrays.owned(manager.create(next, new Shape(rows.count(), rows.steps(), 1)));
+    }
+
+    /** (B, T, D): the hidden state after the final LayerNorm that predicts each completion token. */
+    private NDArray completionHidden(Transformer.Weights w, List<int[]> prompts, List<int[]> completions, Rows rows) {
+        // the last completion token is never an input, so the layout stops one column short of it
+        BatchLayout layout = BatchLayout.of(prompts, completions, rows.promptWidth() + rows.steps() - 1);
+        NDArray hidden = transformer.hidden(w, layout.tokens(manager, 0),
+                layout.positions(manager, 0, config.context()), layout.mask(manager, 0, config.dtype()), null);
+        return hidden.get(new NDIndex(":, {}:, :", rows.promptWidth() - 1));
+    }
+
+    /** Moves a call's results to the caller's manager, as if made in the caller's scope, if it has one. */
+    private static void handOver(NDManager target, NDArray... results) {
+        for (NDArray a : results) {
             a.attach(target);
-            NDScope.register(a); // as if made in the caller's scope, if it has one
+            NDScope.register(a);
         }
-        return new TokenScores(logProbs, entropies, mask);
     }
 
     /** The parameters in their fixed order (see {@link TinyGptConfig#parameterSpecs()}); unmodifiable. */

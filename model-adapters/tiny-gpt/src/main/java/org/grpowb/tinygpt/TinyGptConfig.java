@@ -18,11 +18,17 @@ import org.grpowb.api.Settings;
  * @param context longest prompt + completion in tokens (the size of the learned position table)
  * @param dtype   FLOAT32, or FLOAT64 so that finite-difference gradient checks are exact
  * @param initStd standard deviation of the initial weights (GPT-2 uses 0.02)
+ * @param tied    true: the unembedding is {@code tok_emb} (GPT-2); false: a separate {@code lm_head} (V×d, no bias),
+ *                so that the last layer's weights can move without moving the input embedding (learning-dynamics
+ *                diagnostics such as Token Hidden Reward take exactly that view)
  */
-public record TinyGptConfig(int layers, int width, int heads, int context, DataType dtype, double initStd) {
+public record TinyGptConfig(int layers, int width, int heads, int context, DataType dtype, double initStd,
+                            boolean tied) {
 
     static final String FLOAT32 = "float32";
     static final String FLOAT64 = "float64";
+    /** The separate unembedding of an untied model. */
+    public static final String LM_HEAD = "lm_head";
 
     /** The settings a project file may give under {@code model: {name: tiny-gpt, settings: ...}}. */
     public static final List<SettingSpec> SETTINGS = List.of(
@@ -31,7 +37,8 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
             SettingSpec.integer("heads", "attention heads (width must be divisible by heads)", 4, 1, 128),
             SettingSpec.integer("context", "longest prompt + completion in tokens", 32, 2, 8192),
             SettingSpec.choice("dtype", "parameter precision; float64 makes gradient checks exact", FLOAT32, FLOAT32, FLOAT64),
-            SettingSpec.number("init_std", "standard deviation of the initial weights", 0.02, 1e-6, 10));
+            SettingSpec.number("init_std", "standard deviation of the initial weights", 0.02, 1e-6, 10),
+            SettingSpec.flag("tied", "unembed with the token embedding (true, as GPT-2) or a separate lm_head matrix", true));
 
     public TinyGptConfig {
         if (layers < 1 || width < 1 || heads < 1 || context < 2 || !(initStd > 0)) {
@@ -50,7 +57,7 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
     public static TinyGptConfig from(Settings settings) {
         Settings s = Settings.resolve(SETTINGS, settings.values(), "tiny-gpt settings");
         return new TinyGptConfig(s.integer("layers"), s.integer("width"), s.integer("heads"), s.integer("context"),
-                dataType(s.choice("dtype")), s.number("init_std"));
+                dataType(s.choice("dtype")), s.number("init_std"), s.flag("tied"));
     }
 
     public int vocabSize() {
@@ -76,7 +83,7 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
     /** True when weights saved under {@code other} fit this architecture ({@code initStd} does not matter). */
     boolean sameArchitecture(TinyGptConfig other) {
         return layers == other.layers && width == other.width && heads == other.heads && context == other.context
-                && dtype == other.dtype;
+                && dtype == other.dtype && tied == other.tied;
     }
 
     /** How a parameter is initialised. */
@@ -87,8 +94,9 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
     }
 
     /**
-     * Every parameter in its fixed order. The unembedding is tied to {@code tok_emb} (as in GPT-2), so there is no
-     * separate output matrix: logits = LN_f(h) · tok_embᵀ.
+     * Every parameter in its fixed order. Tied (as in GPT-2), there is no separate output matrix: logits =
+     * LN_f(h) · tok_embᵀ. Untied, {@code lm_head} comes last, so the same seed draws the same values for every other
+     * parameter whichever is chosen: logits = LN_f(h) · lm_headᵀ.
      */
     List<ParameterSpec> parameterSpecs() {
         int d = width;
@@ -112,6 +120,9 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
         }
         specs.add(new ParameterSpec("lnf.g", new Shape(d), Init.ONES));
         specs.add(new ParameterSpec("lnf.b", new Shape(d), Init.ZEROS));
+        if (!tied) {
+            specs.add(new ParameterSpec(LM_HEAD, new Shape(vocabSize(), d), Init.NORMAL));
+        }
         return specs;
     }
 
@@ -134,11 +145,14 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
         p.setProperty("context", Integer.toString(context));
         p.setProperty("dtype", dtypeName());
         p.setProperty("init_std", Double.toString(initStd));
+        p.setProperty("tied", Boolean.toString(tied));
         p.setProperty("parameters", Long.toString(parameterCount()));
         return p;
     }
 
     /**
+     * Models saved before {@code tied} existed had no key for it and were all tied.
+     *
      * @param source named in error messages
      * @throws IllegalArgumentException naming {@code source} and the key that is missing or bad
      */
@@ -153,10 +167,19 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
         try {
             return new TinyGptConfig(intProperty(p, "layers", source), intProperty(p, "width", source),
                     intProperty(p, "heads", source), intProperty(p, "context", source),
-                    dataType(require(p, "dtype", source)), Double.parseDouble(require(p, "init_std", source)));
+                    dataType(require(p, "dtype", source)), Double.parseDouble(require(p, "init_std", source)),
+                    tiedProperty(p, source));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean tiedProperty(Properties p, String source) {
+        String v = p.getProperty("tied", "true").trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(source + ": 'tied' must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static int intProperty(Properties p, String key, String source) {
@@ -171,11 +194,11 @@ public record TinyGptConfig(int layers, int width, int heads, int context, DataT
         return v;
     }
 
-    /** E.g. {@code tiny-gpt 2x64, 4 heads, ctx 32, 0.1M params, float32}. */
+    /** E.g. {@code tiny-gpt 2x64, 4 heads, ctx 32, 0.1M params, float32}; an untied model adds {@code , untied}. */
     String summary() {
         long n = parameterCount();
         String size = n >= 100_000 ? String.format(Locale.ROOT, "%.1fM", n / 1e6) : String.format(Locale.ROOT, "%.1fk", n / 1e3);
         return "tiny-gpt " + layers + "x" + width + ", " + heads + " heads, ctx " + context + ", " + size + " params, "
-                + dtypeName();
+                + dtypeName() + (tied ? "" : ", untied");
     }
 }

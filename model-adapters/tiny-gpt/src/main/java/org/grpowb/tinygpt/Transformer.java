@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
 /**
  * The forward pass of a GPT-2-style decoder (Radford et al. 2019, "Language Models are Unsupervised Multitask
  * Learners"): learned token and position embeddings, pre-LayerNorm blocks of causal multi-head self-attention and a
- * 4×-wide GELU MLP, each added to the residual stream, then a final LayerNorm and the tied unembedding.
+ * 4×-wide GELU MLP, each added to the residual stream, then a final LayerNorm and the unembedding (tied to the token
+ * embedding, or a separate {@code lm_head}: see {@link TinyGptConfig#tied()}).
  *
  * <p>Plain NDArray operations on named arrays, so the same code serves training (on the parameters themselves, recorded
  * by a gradient collector) and sampling (on detached views, with a {@link KvCache}).
@@ -37,8 +38,12 @@ final class Transformer {
                  NDArray ln2G, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray fcProjW, NDArray fcProjB) {
     }
 
-    /** The arrays a forward pass reads: the parameters themselves, or views of them. */
-    record Weights(NDArray tokEmb, NDArray posEmb, List<Block> blocks, NDArray lnfG, NDArray lnfB) {
+    /**
+     * The arrays a forward pass reads: the parameters themselves, or views of them.
+     *
+     * @param unembed the output matrix (V, D): {@code tokEmb} itself when tied, {@code lm_head} when not
+     */
+    record Weights(NDArray tokEmb, NDArray posEmb, List<Block> blocks, NDArray lnfG, NDArray lnfB, NDArray unembed) {
 
         /** @param view applied to every parameter, e.g. {@code NDArray::stopGradient} so sampling records nothing */
         static Weights of(Map<String, NDArray> parameters, UnaryOperator<NDArray> view, int layers) {
@@ -53,8 +58,11 @@ final class Transformer {
                         view.apply(parameters.get(h + "mlp.fc.w")), view.apply(parameters.get(h + "mlp.fc.b")),
                         view.apply(parameters.get(h + "mlp.proj.w")), view.apply(parameters.get(h + "mlp.proj.b"))));
             }
-            return new Weights(view.apply(parameters.get("tok_emb")), view.apply(parameters.get("pos_emb")), blocks,
-                    view.apply(parameters.get("lnf.g")), view.apply(parameters.get("lnf.b")));
+            NDArray tokEmb = view.apply(parameters.get("tok_emb"));
+            NDArray lmHead = parameters.get(TinyGptConfig.LM_HEAD);
+            return new Weights(tokEmb, view.apply(parameters.get("pos_emb")), blocks,
+                    view.apply(parameters.get("lnf.g")), view.apply(parameters.get("lnf.b")),
+                    lmHead == null ? tokEmb : view.apply(lmHead));
         }
     }
 
@@ -77,9 +85,9 @@ final class Transformer {
         return layerNorm(x, w.lnfG(), w.lnfB());
     }
 
-    /** Next-token logits, tied unembedding: h · tok_embᵀ, (..., D) → (..., V). */
+    /** Next-token logits h · Wᵀ with W the unembedding (tok_emb or lm_head), (..., D) → (..., V). */
     NDArray logits(Weights w, NDArray hidden) {
-        return hidden.matMul(w.tokEmb().transpose());
+        return hidden.matMul(w.unembed().transpose());
     }
 
     /** softmax(q kᵀ / √d_head + mask) v over every head at once, then the output projection. */

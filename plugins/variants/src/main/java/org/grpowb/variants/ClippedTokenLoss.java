@@ -72,10 +72,18 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
             NDArray loss = aggregation.aggregate(perToken.mul(mask), mask, input);
             Map<String, Double> metrics = metrics(ratio.stopGradient(), kl == null ? null : kl.stopGradient(),
                     advantages, mask);
-            NDScope.unregister(loss);
+            NDArray tokenClipped = clippedTokens(ratio.stopGradient(), advantages, mask);
+            NDScope.unregister(loss, tokenClipped);
             scope.suppressNotUsedWarning();
-            return new PolicyLossOutput(loss, metrics);
+            return new PolicyLossOutput(loss, metrics, tokenClipped);
         }
+    }
+
+    /** 1 where the clipped branch is active (the token's gradient is cut), 0 elsewhere and at padding. */
+    private NDArray clippedTokens(NDArray ratio, NDArray advantages, NDArray mask) {
+        NDArray lowClipped = ratio.lt(1 - epsilonLow).logicalAnd(advantages.lt(0));
+        NDArray highClipped = ratio.gt(1 + epsilonHigh).logicalAnd(advantages.gt(0));
+        return lowClipped.logicalOr(highClipped).toType(mask.getDataType(), false).mul(mask);
     }
 
     private Map<String, Double> metrics(NDArray ratio, NDArray kl, NDArray advantages, NDArray mask) {
@@ -88,9 +96,7 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
             m.put("ratio_max", 1.0);
             return m;
         }
-        NDArray lowClipped = ratio.lt(1 - epsilonLow).logicalAnd(advantages.lt(0));
-        NDArray highClipped = ratio.gt(1 + epsilonHigh).logicalAnd(advantages.gt(0));
-        NDArray clippedTokens = lowClipped.logicalOr(highClipped).toType(mask.getDataType(), false).mul(mask);
+        NDArray clippedTokens = clippedTokens(ratio, advantages, mask);
         m.put("kl", kl == null ? 0.0 : scalar(kl.mul(mask).sum()) / tokens);
         m.put("clip_frac", scalar(clippedTokens.sum()) / tokens);
         m.put("ratio_mean", scalar(ratio.mul(mask).sum()) / tokens);

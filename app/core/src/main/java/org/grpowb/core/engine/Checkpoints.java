@@ -13,7 +13,7 @@ import org.grpowb.api.PolicyModel;
 /**
  * A run's checkpoints on disk: {@code <root>/step-<n>/} holding the policy ({@code policy/}) and the optimiser's
  * moments ({@code adam.bin}). Each is written to a temporary folder and renamed into place, so a checkpoint folder
- * that exists is complete. {@code step-0} holds the starting weights, which are also the frozen reference policy.
+ * that exists is complete; {@code sign-flips.json} keeps the sign-flip reference's state. {@code step-0} holds the starting weights, which are also the frozen reference policy.
  */
 public final class Checkpoints {
 
@@ -38,8 +38,17 @@ public final class Checkpoints {
         return dir(step).resolve("adam.bin");
     }
 
+    public Path signFlipsFile(int step) {
+        return dir(step).resolve("sign-flips.json");
+    }
+
     /** Writes a checkpoint atomically and prunes old ones; returns its folder. */
     public Path save(int step, PolicyModel policy, AdamOptimizer optimizer) {
+        return save(step, policy, optimizer, null);
+    }
+
+    /** The same, with the sign-flip reference's state (running pass rates, probe estimates). */
+    public Path save(int step, PolicyModel policy, AdamOptimizer optimizer, SignFlips signFlips) {
         try {
             Files.createDirectories(root);
             Path tmp = root.resolve(".tmp-step-" + step);
@@ -48,6 +57,9 @@ public final class Checkpoints {
             policy.save(tmp.resolve("policy"));
             if (optimizer != null) {
                 optimizer.save(tmp.resolve("adam.bin"));
+            }
+            if (signFlips != null) {
+                signFlips.save(tmp.resolve("sign-flips.json"));
             }
             Path dst = dir(step);
             deleteTree(dst);

@@ -19,12 +19,63 @@ public final class Evaluator {
     private final List<Example> examples;
     private final RewardScorer rewards;
     private final int maxNewTokens;
+    private final int passK;
+    private final double temperature;
 
     /** @param limit use the first {@code limit} examples (0: all) */
     public Evaluator(List<Example> examples, int limit, RewardScorer rewards, int maxNewTokens) {
+        this(examples, limit, rewards, maxNewTokens, 0, 1.0);
+    }
+
+    /**
+     * @param passK       also measure pass@k with this many samples per example (0: greedy only)
+     * @param temperature sampling temperature of the pass@k samples
+     */
+    public Evaluator(List<Example> examples, int limit, RewardScorer rewards, int maxNewTokens, int passK,
+                     double temperature) {
         this.examples = limit > 0 && limit < examples.size() ? List.copyOf(examples.subList(0, limit)) : List.copyOf(examples);
         this.rewards = rewards;
         this.maxNewTokens = maxNewTokens;
+        this.passK = passK;
+        this.temperature = temperature;
+    }
+
+    public int passK() {
+        return passK;
+    }
+
+    /**
+     * pass@k: the share of examples with at least one correct answer among k samples (with n = k samples the unbiased
+     * estimator of Chen et al. 2021 reduces to this indicator). Seeded, so two evaluations of one policy agree.
+     */
+    public double passAtK(PolicyModel policy) {
+        if (examples.isEmpty() || passK < 1) {
+            return Double.NaN;
+        }
+        int solved = 0;
+        int perBatch = Math.max(1, BATCH / passK);
+        for (int from = 0; from < examples.size(); from += perBatch) {
+            List<Example> batch = examples.subList(from, Math.min(examples.size(), from + perBatch));
+            List<List<SampledCompletion>> out = policy.sample(GrpoStep.encodePrompts(policy, batch), passK,
+                    new SamplingSettings(temperature, 1.0, maxNewTokens, true), 7919L + from);
+            List<Example> exs = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (int p = 0; p < out.size(); p++) {
+                for (SampledCompletion c : out.get(p)) {
+                    exs.add(batch.get(p));
+                    texts.add(policy.codec().decode(c.tokens()));
+                }
+            }
+            List<RewardScorer.Scored> scored = rewards.score(exs, texts);
+            for (int p = 0; p < out.size(); p++) {
+                boolean any = false;
+                for (int i = 0; i < passK; i++) {
+                    any |= scored.get(p * passK + i).verdict() == Verdict.CORRECT;
+                }
+                solved += any ? 1 : 0;
+            }
+        }
+        return (double) solved / examples.size();
     }
 
     /**

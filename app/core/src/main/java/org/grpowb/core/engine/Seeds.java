@@ -10,6 +10,9 @@ final class Seeds {
     static final int PROMPTS = 2;
     static final int INIT = 3;
     static final int SFT = 4;
+    static final int PROBE = 5;
+    /** Dynamic-sampling round r uses purpose {@code RESAMPLE + r}. */
+    static final int RESAMPLE = 100;
 
     private Seeds() {
     }

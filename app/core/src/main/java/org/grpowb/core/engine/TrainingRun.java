@@ -95,18 +95,21 @@ public final class TrainingRun {
                 reference = fromStep == 0 ? policy.copy() : loadPolicy(base, ckpts.policyDir(0));
             }
             AdamOptimizer optimizer = new AdamOptimizer(policy.parameters());
+            SignFlips signFlips = new SignFlips(ts.passRateWindow());
             if (fromStep > 0) {
                 optimizer.load(ckpts.optimizerFile(fromStep));
+                signFlips.load(ckpts.signFlipsFile(fromStep));
             }
-            Evaluator evaluator = new Evaluator(project.data().eval(), ts.evalExamples(), rewards, ts.maxNewTokens());
+            Evaluator evaluator = new Evaluator(project.data().eval(), ts.evalExamples(), rewards, ts.maxNewTokens(),
+                    ts.evalPassK(), ts.temperature());
             GrpoStep grpo = new GrpoStep(policy, reference, optimizer, variant.advantage(vs), variant.loss(vs),
-                    variant.extraRollouts(vs), rewards, new PromptSampler(project.data().train(), ts.seed(),
-                    ts.promptsPerStep()), ts, base);
+                    variant.extraRollouts(vs), variant.dynamicSampling(vs), rewards, project.data().train(), signFlips,
+                    ts, base);
             LOG.info("run {}: {} on {}", runId, variant.name(), policy.describe());
             emit(new RunEvent.Started(runId, fromStep + 1, ts.steps(), project.resolvedConfig().toString()));
 
             if (fromStep == 0) {
-                Path dir = ckpts.save(0, policy, optimizer);
+                Path dir = ckpts.save(0, policy, optimizer, signFlips);
                 writer.recordCheckpoint(runId, 0, dir.toString());
                 before = evaluate(writer, runId, 0, evaluator, policy);
             } else {
@@ -144,7 +147,7 @@ public final class TrainingRun {
                     evaluate(writer, runId, step, evaluator, policy);
                 }
                 if (step % ts.checkpointEvery() == 0 || step == ts.steps()) {
-                    Path dir = ckpts.save(step, policy, optimizer);
+                    Path dir = ckpts.save(step, policy, optimizer, signFlips);
                     writer.recordCheckpoint(runId, step, dir.toString());
                     emit(new RunEvent.CheckpointSaved(runId, step, dir.toString()));
                 }
@@ -186,7 +189,7 @@ public final class TrainingRun {
 
     private double evaluate(StoreWriter writer, long runId, int step, Evaluator evaluator, PolicyModel policy) {
         double acc = evaluator.accuracy(policy);
-        EvalRecord rec = new EvalRecord(step, acc, evaluator.size());
+        EvalRecord rec = new EvalRecord(step, acc, evaluator.size(), evaluator.passAtK(policy), evaluator.passK());
         writer.recordEval(runId, rec);
         emit(new RunEvent.EvalCompleted(runId, rec));
         return acc;

@@ -25,11 +25,21 @@ import org.grpowb.api.Settings;
  * @param rewardTimeoutMs    time box for one reward call
  * @param maxNonFiniteInARow stop after this many consecutive non-finite losses
  * @param microBatch         rollouts per forward/backward pass
+ * @param maxResampleRounds  dynamic sampling (DAPO): rounds of extra prompts to replace groups with equal rewards
+ * @param flipReference      the reference baseline for sign flips: {@code pass_rate}, {@code probe} or {@code none}
+ * @param passRateWindow     visits of a prompt averaged into its running pass rate
+ * @param probeEvery         with {@code probe}: sample probe rollouts every N steps
+ * @param probeRollouts      with {@code probe}: K probe rollouts per prompt (not trained on)
+ * @param thr                compute Token Hidden Reward for every completion token
+ * @param thrReweight        THR-guided reweighting p: A ← A(1 + p) where THR &gt; 0, A(1 − p) where THR &lt; 0
+ * @param evalPassK          also measure pass@k on the eval split with k samples per example (0: greedy only)
  */
 public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
                                int updateIterations, double maxGradNorm, double temperature, double topP,
                                int maxNewTokens, boolean kvCache, int evalEvery, int evalExamples, int checkpointEvery,
-                               int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch) {
+                               int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch, int maxResampleRounds,
+                               String flipReference, int passRateWindow, int probeEvery, int probeRollouts,
+                               boolean thr, double thrReweight, int evalPassK) {
 
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
@@ -48,13 +58,27 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
             SettingSpec.integer("checkpoint_every", "checkpoint every N steps", 10, 1, 10_000_000),
             SettingSpec.integer("reward_timeout_ms", "time box for one reward call", 2000, 1, 3_600_000),
             SettingSpec.integer("max_nonfinite_in_a_row", "stop after this many non-finite losses in a row", 3, 1, 1000),
-            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass", 256, 1, 1_000_000));
+            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass", 256, 1, 1_000_000),
+            SettingSpec.integer("max_resample_rounds", "dynamic sampling: rounds of extra prompts per step", 3, 0, 100),
+            SettingSpec.choice("flip_reference", "reference baseline for advantage sign flips", "pass_rate",
+                    "pass_rate", "probe", "none"),
+            SettingSpec.integer("pass_rate_window", "visits averaged into a prompt's running pass rate", 4, 1, 1000),
+            SettingSpec.integer("probe_every", "probe reference: every N steps", 10, 1, 1_000_000),
+            SettingSpec.integer("probe_rollouts", "probe reference: K extra rollouts per prompt", 8, 1, 1024),
+            SettingSpec.flag("thr", "compute Token Hidden Reward for every completion token", true),
+            SettingSpec.number("thr_reweight", "THR-guided reweighting p (0: off; >0 exploitation, <0 exploration)",
+                    0.0, -1, 1),
+            SettingSpec.integer("eval_pass_k", "also measure pass@k with k samples per eval example (0: off)", 0, 0,
+                    1024));
 
     public static TrainingSettings from(Settings s) {
         return new TrainingSettings(s.integer("steps"), s.integer("seed"), s.integer("prompts_per_step"),
                 s.integer("group_size"), s.number("learning_rate"), s.integer("update_iterations"),
                 s.number("max_grad_norm"), s.number("temperature"), s.number("top_p"), s.integer("max_new_tokens"),
                 s.flag("kv_cache"), s.integer("eval_every"), s.integer("eval_examples"), s.integer("checkpoint_every"),
-                s.integer("reward_timeout_ms"), s.integer("max_nonfinite_in_a_row"), s.integer("micro_batch"));
+                s.integer("reward_timeout_ms"), s.integer("max_nonfinite_in_a_row"), s.integer("micro_batch"),
+                s.integer("max_resample_rounds"), s.choice("flip_reference"), s.integer("pass_rate_window"),
+                s.integer("probe_every"), s.integer("probe_rollouts"), s.flag("thr"), s.number("thr_reweight"),
+                s.integer("eval_pass_k"));
     }
 }

@@ -17,11 +17,19 @@ import org.grpowb.api.Verdict;
  * @param kept         whether it entered the loss
  * @param truncated    whether sampling hit the token budget before EOS
  * @param trace        per-token values
+ * @param flipped      whether the rollout's advantage sign disagrees with the reference baseline's (a sign flip)
  */
 public record RolloutRecord(int index, String completion, double reward, Map<String, Double> rewards,
                             boolean rewardFailed, Verdict verdict, double advantage, boolean kept, boolean truncated,
-                            TokenTrace trace) {
+                            TokenTrace trace, boolean flipped) {
     public RolloutRecord {
         rewards = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rewards));
+    }
+
+    /** A rollout without sign-flip information. */
+    public RolloutRecord(int index, String completion, double reward, Map<String, Double> rewards,
+                         boolean rewardFailed, Verdict verdict, double advantage, boolean kept, boolean truncated,
+                         TokenTrace trace) {
+        this(index, completion, reward, rewards, rewardFailed, verdict, advantage, kept, truncated, trace, false);
     }
 }

@@ -54,16 +54,17 @@ import org.sqlite.SQLiteConfig;
  *           (run_id, step) → steps ON DELETE CASCADE. The name is quoted in SQL: GROUPS is an SQLite keyword</td></tr>
  *   <tr><td>{@code rollouts}</td>
  *       <td>id, group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict, advantage, kept,
- *           truncated</td>
+ *           truncated, flipped (the advantage's sign disagreed with the reference baseline's)</td>
  *       <td>id INTEGER PRIMARY KEY; UNIQUE INDEX rollouts_by_group (group_id, rollout_index); group_id → groups ON
  *           DELETE CASCADE; verdict is the {@link Verdict} name; rewards_json a JSON object of named components</td></tr>
  *   <tr><td>{@code token_traces}</td>
- *       <td>rollout_id, n_tokens, token_ids, logprobs, entropies, advantages</td>
- *       <td>rollout_id PRIMARY KEY → rollouts ON DELETE CASCADE; the four BLOBs are packed little-endian int32
- *           (token_ids) and float32 arrays of n_tokens entries each, one row per rollout, not per token. A rollout
- *           recorded without a trace has no row</td></tr>
+ *       <td>rollout_id, n_tokens, token_ids, logprobs, entropies, advantages, current_logprobs, clipped, thr</td>
+ *       <td>rollout_id PRIMARY KEY → rollouts ON DELETE CASCADE; the BLOBs are packed little-endian int32
+ *           (token_ids) and float32 arrays of n_tokens entries each (clipped: one byte per token), one row per
+ *           rollout, not per token; current_logprobs, clipped and thr may be NULL. A rollout recorded without a
+ *           trace has no row</td></tr>
  *   <tr><td>{@code evals}</td>
- *       <td>run_id, step, accuracy, examples</td>
+ *       <td>run_id, step, accuracy (greedy exact match), examples, pass_at_k, k</td>
  *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE. Step 0 is the eval before training, so
  *           there is no reference to steps</td></tr>
  *   <tr><td>{@code checkpoints}</td>
@@ -159,7 +160,8 @@ public final class RunStore implements AutoCloseable {
                 verdict       TEXT,
                 advantage     REAL,
                 kept          INTEGER NOT NULL,
-                truncated     INTEGER NOT NULL)""", """
+                truncated     INTEGER NOT NULL,
+                flipped       INTEGER NOT NULL DEFAULT 0)""", """
             CREATE UNIQUE INDEX IF NOT EXISTS rollouts_by_group ON rollouts(group_id, rollout_index)""", """
             CREATE TABLE IF NOT EXISTS token_traces (
                 rollout_id INTEGER PRIMARY KEY REFERENCES rollouts(id) ON DELETE CASCADE,
@@ -167,12 +169,17 @@ public final class RunStore implements AutoCloseable {
                 token_ids  BLOB    NOT NULL,
                 logprobs   BLOB    NOT NULL,
                 entropies  BLOB    NOT NULL,
-                advantages BLOB    NOT NULL)""", """
+                advantages BLOB    NOT NULL,
+                current_logprobs BLOB,
+                clipped    BLOB,
+                thr        BLOB)""", """
             CREATE TABLE IF NOT EXISTS evals (
                 run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
                 step     INTEGER NOT NULL,
                 accuracy REAL,
                 examples INTEGER NOT NULL,
+                pass_at_k REAL,
+                k        INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (run_id, step))""", """
             CREATE TABLE IF NOT EXISTS checkpoints (
                 run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -334,8 +341,9 @@ public final class RunStore implements AutoCloseable {
             }
             try (PreparedStatement p = conn.prepareStatement("""
                     SELECT r.group_id, r.rollout_index, r.completion, r.reward, r.rewards_json, r.reward_failed,
-                           r.verdict, r.advantage, r.kept, r.truncated,
-                           t.n_tokens, t.token_ids, t.logprobs, t.entropies, t.advantages
+                           r.verdict, r.advantage, r.kept, r.truncated, r.flipped,
+                           t.n_tokens, t.token_ids, t.logprobs, t.entropies, t.advantages, t.current_logprobs,
+                           t.clipped, t.thr
                     FROM "groups" g
                     JOIN rollouts r ON r.group_id = g.id
                     LEFT JOIN token_traces t ON t.rollout_id = r.id
@@ -421,11 +429,12 @@ public final class RunStore implements AutoCloseable {
         return inRead("read the evals of run " + runId, () -> {
             List<EvalRecord> out = new ArrayList<>();
             try (PreparedStatement p = conn.prepareStatement(
-                    "SELECT step, accuracy, examples FROM evals WHERE run_id = ? ORDER BY step")) {
+                    "SELECT step, accuracy, examples, pass_at_k, k FROM evals WHERE run_id = ? ORDER BY step")) {
                 p.setLong(1, runId);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new EvalRecord(rs.getInt("step"), real(rs, "accuracy"), rs.getInt("examples")));
+                        out.add(new EvalRecord(rs.getInt("step"), real(rs, "accuracy"), rs.getInt("examples"),
+                                real(rs, "pass_at_k"), rs.getInt("k")));
                     }
                 }
             }
@@ -569,11 +578,12 @@ public final class RunStore implements AutoCloseable {
                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""");
              PreparedStatement rollout = conn.prepareStatement("""
                 INSERT INTO rollouts(group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict,
-                                     advantage, kept, truncated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
+                                     advantage, kept, truncated, flipped)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
              PreparedStatement trace = conn.prepareStatement("""
-                INSERT INTO token_traces(rollout_id, n_tokens, token_ids, logprobs, entropies, advantages)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO token_traces(rollout_id, n_tokens, token_ids, logprobs, entropies, advantages,
+                                         current_logprobs, clipped, thr)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (GroupRecord g : step.groups()) {
                 group.setLong(1, runId);
                 group.setInt(2, m.step());
@@ -594,6 +604,7 @@ public final class RunStore implements AutoCloseable {
                     setReal(rollout, 8, r.advantage());
                     rollout.setInt(9, r.kept() ? 1 : 0);
                     rollout.setInt(10, r.truncated() ? 1 : 0);
+                    rollout.setInt(11, r.flipped() ? 1 : 0);
                     long rolloutId = insertReturningId(rollout);
                     TokenTrace t = r.trace();
                     if (t != null) {
@@ -603,6 +614,9 @@ public final class RunStore implements AutoCloseable {
                         trace.setBytes(4, TraceCodec.floats(t.logProbs()));
                         trace.setBytes(5, TraceCodec.floats(t.entropies()));
                         trace.setBytes(6, TraceCodec.floats(t.advantages()));
+                        trace.setBytes(7, TraceCodec.floatsOrNull(t.currentLogProbs()));
+                        trace.setBytes(8, t.clipped());
+                        trace.setBytes(9, TraceCodec.floatsOrNull(t.thr()));
                         trace.executeUpdate();
                     }
                 }
@@ -612,12 +626,15 @@ public final class RunStore implements AutoCloseable {
 
     void upsertEval(long runId, EvalRecord eval) throws SQLException {
         try (PreparedStatement p = conn.prepareStatement("""
-                INSERT INTO evals(run_id, step, accuracy, examples) VALUES (?, ?, ?, ?)
-                ON CONFLICT(run_id, step) DO UPDATE SET accuracy = excluded.accuracy, examples = excluded.examples""")) {
+                INSERT INTO evals(run_id, step, accuracy, examples, pass_at_k, k) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(run_id, step) DO UPDATE SET accuracy = excluded.accuracy, examples = excluded.examples,
+                    pass_at_k = excluded.pass_at_k, k = excluded.k""")) {
             p.setLong(1, runId);
             p.setInt(2, eval.step());
             setReal(p, 3, eval.accuracy());
             p.setInt(4, eval.examples());
+            setReal(p, 5, eval.passAtK());
+            p.setInt(6, eval.k());
             p.executeUpdate();
         }
     }
@@ -795,11 +812,12 @@ public final class RunStore implements AutoCloseable {
         String verdict = rs.getString("verdict");
         int nTokens = rs.getInt("n_tokens");
         TokenTrace trace = rs.wasNull() ? null : TraceCodec.trace(nTokens, rs.getBytes("token_ids"),
-                rs.getBytes("logprobs"), rs.getBytes("entropies"), rs.getBytes("advantages"));
+                rs.getBytes("logprobs"), rs.getBytes("entropies"), rs.getBytes("advantages"),
+                rs.getBytes("current_logprobs"), rs.getBytes("clipped"), rs.getBytes("thr"));
         return new RolloutRecord(rs.getInt("rollout_index"), rs.getString("completion"), real(rs, "reward"),
                 namedValues(rs.getString("rewards_json")), rs.getInt("reward_failed") != 0,
                 verdict == null ? null : Verdict.valueOf(verdict), real(rs, "advantage"), rs.getInt("kept") != 0,
-                rs.getInt("truncated") != 0, trace);
+                rs.getInt("truncated") != 0, trace, rs.getInt("flipped") != 0);
     }
 
     /** SQLite turns a bound NaN into NULL; bind NULL ourselves so the mapping is explicit, and read it back as NaN. */

@@ -38,9 +38,20 @@ final class TraceCodec {
         return out;
     }
 
-    static TokenTrace trace(int n, byte[] tokenIds, byte[] logProbs, byte[] entropies, byte[] advantages) {
+    static TokenTrace trace(int n, byte[] tokenIds, byte[] logProbs, byte[] entropies, byte[] advantages,
+                            byte[] currentLogProbs, byte[] clipped, byte[] thr) {
+        if (clipped != null && clipped.length != n) {
+            throw new StoreException("token_traces.clipped holds " + clipped.length + " bytes for " + n + " tokens");
+        }
         return new TokenTrace(ints(tokenIds, n, "token_ids"), floats(logProbs, n, "logprobs"),
-                floats(entropies, n, "entropies"), floats(advantages, n, "advantages"));
+                floats(entropies, n, "entropies"), floats(advantages, n, "advantages"),
+                currentLogProbs == null ? null : floats(currentLogProbs, n, "current_logprobs"), clipped,
+                thr == null ? null : floats(thr, n, "thr"));
+    }
+
+    /** A nullable float array as a BLOB, or null. */
+    static byte[] floatsOrNull(float[] values) {
+        return values == null ? null : floats(values);
     }
 
     private static ByteBuffer wrap(byte[] blob, int n, String column) {

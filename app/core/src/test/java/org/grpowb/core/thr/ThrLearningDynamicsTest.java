@@ -1,0 +1,171 @@
+package org.grpowb.core.thr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grpowb.api.PolicyModel;
+import org.grpowb.api.PolicyModelFactory;
+import org.grpowb.api.Settings;
+import org.grpowb.api.TokenCodec;
+import org.grpowb.api.TokenFeatures;
+import org.grpowb.tinygpt.TinyGptFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * THR is what it claims to be: the first-order change in the correct completions' log-likelihood when one token is
+ * trained on.
+ *
+ * <p>For a token (j, k), take one SGD step of size η on −A_j·log π(y_jk) and measure
+ * Δ = Σ_{i correct, i≠j} (1/|y_i|) Σ_l [log π_new(y_il) − log π_old(y_il)]. Only the unembedding {@code lm_head} of an
+ * untied tiny-gpt moves. That is the view THR takes: with logits = W·h, ∇_W log π(y | h) = (e_y − π)·hᵀ, so the step
+ * moves W by η·A_j·(e_{y_jk} − π_jk)·h_jkᵀ and, to first order, log π(y_il | h_il) by
+ * η·A_j·⟨e_{y_il} − π_il, e_{y_jk} − π_jk⟩·⟨h_il, h_jk⟩ — exactly η times token (j,k)'s term in THR — provided the hidden
+ * states h stay fixed. In an untied model nothing below the unembedding reads lm_head, so they do; a tied model's
+ * step would also move the input embeddings and hence h, which THR does not count. So Δ/η → THR_jk as η → 0, with an
+ * O(η) error from the curvature of log-softmax, and Δ doubles when η does.
+ *
+ * <p>That error is absolute — about 1e-4 here at η = 1e-4 — so a relative comparison means something only for tokens
+ * whose THR is not itself near zero: errors are measured against max(|THR_jk|, 5% of the group's largest |THR|).
+ * Every token of this group has |THR| above that floor except one (1.4% of the largest), which is still checked
+ * against the floor, and its sign still has to agree.
+ */
+class ThrLearningDynamicsTest {
+
+    private static NDManager base;
+    private static final TokenCodec CODEC = new TinyGptFactory().codec(Settings.empty());
+    private static final String PROMPT = "7+5=";
+    /** Completions ending in EOS; the answer is 12. The EOS and the digits recur across rollouts, as they do in practice. */
+    private static final List<String> COMPLETIONS = List.of("12", "13", "012", "2");
+    private static final boolean[] CORRECT = {true, false, true, false};
+    /** Advantages as an estimator might give them; their values only scale THR and Δ alike. */
+    private static final double[] ADVANTAGES = {1.2, -0.8, 0.9, -1.3};
+
+    @BeforeAll
+    static void setUp() {
+        base = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        base.close();
+    }
+
+    private static PolicyModel untiedModel() {
+        PolicyModelFactory factory = new TinyGptFactory();
+        return factory.create(base, Settings.resolve(factory.settings(), Map.of("layers", 1, "width", 8, "heads", 2,
+                "context", 12, "dtype", "float64", "init_std", 0.5, "tied", false), "test"), 17);
+    }
+
+    private static List<int[]> prompts() {
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < COMPLETIONS.size(); i++) {
+            prompts.add(CODEC.encode(PROMPT));
+        }
+        return prompts;
+    }
+
+    private static List<int[]> completions() {
+        List<int[]> out = new ArrayList<>();
+        for (String c : COMPLETIONS) {
+            int[] ids = CODEC.encode(c);
+            int[] withEos = java.util.Arrays.copyOf(ids, ids.length + 1);
+            withEos[ids.length] = CODEC.eosId();
+            out.add(withEos);
+        }
+        return out;
+    }
+
+    @Test
+    void oneStepOnATokenMovesTheCorrectCompletionsByThr() {
+        List<int[]> prompts = prompts();
+        List<int[]> completions = completions();
+        try (PolicyModel model = untiedModel(); NDManager m = base.newSubManager()) {
+            TokenFeatures features = model.features(m, prompts, completions).orElseThrow();
+            float[][] thr = TokenHiddenReward.ofGroup(features, completions, ADVANTAGES, CORRECT);
+            double[] before = model.score(m, prompts, completions).logProbs().toDoubleArray();
+            double largest = 0;
+            for (float[] row : thr) {
+                for (float x : row) {
+                    largest = Math.max(largest, Math.abs(x));
+                }
+            }
+            double eta = 1e-4;
+            int positive = 0;
+            int negative = 0;
+            for (int j = 0; j < completions.size(); j++) {
+                for (int k = 0; k < completions.get(j).length; k++) {
+                    double scale = Math.max(Math.abs(thr[j][k]), 0.05 * largest);
+                    double[] gradient = lmHeadGradient(model, prompts, completions, j, k);
+                    double delta = correctLikelihoodChange(model, prompts, completions, j, before, gradient, eta);
+                    double doubled = correctLikelihoodChange(model, prompts, completions, j, before, gradient, 2 * eta);
+                    String token = "token (" + j + ", " + k + "): THR " + thr[j][k] + ", Δ/η " + delta / eta
+                            + ", Δ(2η)/Δ(η) " + doubled / delta;
+                    assertEquals(Math.signum(thr[j][k]), Math.signum(delta), token);
+                    assertTrue(Math.abs(delta / eta - thr[j][k]) / scale < 1e-3, token);
+                    // Δ(2η)/Δ(η) = 2 up to the same O(η) term
+                    assertTrue(Math.abs(doubled - 2 * delta) / (2 * eta * scale) < 1e-3, token);
+                    if (Math.abs(thr[j][k]) >= 0.05 * largest) {
+                        assertEquals(2.0, doubled / delta, 1e-3, token);
+                    }
+                    if (thr[j][k] > 0) {
+                        positive++;
+                    } else {
+                        negative++;
+                    }
+                }
+            }
+            assertTrue(positive >= 2 && negative >= 2, positive + " positive and " + negative + " negative tokens checked");
+        }
+    }
+
+    /** ∇_{lm_head} of −A_j·log π(y_jk), this one token's policy-gradient loss. */
+    private static double[] lmHeadGradient(PolicyModel model, List<int[]> prompts, List<int[]> completions, int j, int k) {
+        try (NDManager m = base.newSubManager(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.zeroGradients();
+            NDArray logProb = model.score(m, prompts, completions).logProbs().get(j, k);
+            collector.backward(logProb.mul(-ADVANTAGES[j]));
+        }
+        try (NDArray g = model.parameters().get("lm_head").getGradient()) {
+            return g.toDoubleArray();
+        }
+    }
+
+    /** Δ after lm_head ← lm_head − η·gradient; lm_head is put back afterwards. */
+    private static double correctLikelihoodChange(PolicyModel model, List<int[]> prompts, List<int[]> completions, int j,
+                                                  double[] before, double[] gradient, double eta) {
+        NDArray lmHead = model.parameters().get("lm_head");
+        double[] original = lmHead.toDoubleArray();
+        double[] stepped = new double[original.length];
+        for (int x = 0; x < original.length; x++) {
+            stepped[x] = original[x] - eta * gradient[x];
+        }
+        double[] after;
+        lmHead.set(stepped);
+        try (NDManager m = base.newSubManager()) {
+            after = model.score(m, prompts, completions).logProbs().toDoubleArray();
+        } finally {
+            lmHead.set(original);
+        }
+        int steps = before.length / completions.size();
+        double delta = 0;
+        for (int i = 0; i < completions.size(); i++) {
+            if (i == j || !CORRECT[i]) {
+                continue;
+            }
+            int length = completions.get(i).length;
+            for (int l = 0; l < length; l++) {
+                delta += (after[i * steps + l] - before[i * steps + l]) / length;
+            }
+        }
+        return delta;
+    }
+}

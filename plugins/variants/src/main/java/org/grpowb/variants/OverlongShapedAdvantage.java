@@ -1,0 +1,104 @@
+package org.grpowb.variants;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.grpowb.api.GroupAdvantage;
+import org.grpowb.api.GroupAdvantages;
+import org.grpowb.api.RewardGroup;
+
+/**
+ * DAPO's advantage, from "DAPO: An Open-Source LLM Reinforcement Learning System at Scale" (Yu et al. 2025): the
+ * rewards are first shaped by the soft overlong punishment, then normalised within the group as in GRPO
+ * ({@link GroupNormalizedAdvantage}, group std); with dynamic sampling, groups that carry no signal are dropped.
+ *
+ * <pre>
+ *   R_length(y) =  0                                  |y| ≤ L_max − L_cache
+ *                  ((L_max − L_cache) − |y|) / L_cache   L_max − L_cache &lt; |y| ≤ L_max
+ *                 −1                                  |y| &gt; L_max
+ *   r_i ← r_i + R_length(y_i)                           (before the group mean and std)
+ * </pre>
+ *
+ * L_max is the group's {@link RewardGroup#maxCompletionLength()}, |y_i| its {@link RewardGroup#lengths()}. The
+ * penalty falls linearly from 0 to −1 across the last L_cache tokens of the budget, so a completion the sampler cut
+ * at L_max gets −1, the same as one beyond it (which a sampler with budget L_max cannot produce). A cache larger than
+ * L_max is taken as L_max. A group without a budget (L_max &lt; 1, e.g. built with the rewards-only constructor)
+ * is not shaped.
+ *
+ * <p>Dynamic sampling (DAPO section 3.2): a group whose rewards are all equal carries no gradient. When
+ * {@code dropUniformGroups} is set, such a group is returned with {@code keep = false} for every rollout and zero
+ * advantages, so it neither enters the loss nor counts in the token-level normaliser, and the engine can replace it.
+ * Uniformity is judged on the <em>unshaped</em> totals r_i = Σ_k w_k r_i^k, as the paper filters on accuracy
+ * (verl's DAPO recipe, {@code filter_groups.metric: acc}), so all-correct groups whose lengths differ are dropped too.
+ * The baseline reported is the mean shaped reward.
+ *
+ * @param shaping           whether the overlong penalty is added ({@code overlong_shaping})
+ * @param cache             L_cache in tokens ({@code overlong_cache}), at least 1
+ * @param dropUniformGroups whether all-equal groups are dropped ({@code dynamic_sampling})
+ */
+public record OverlongShapedAdvantage(boolean shaping, int cache, boolean dropUniformGroups) implements GroupAdvantage {
+
+    public OverlongShapedAdvantage {
+        if (cache < 1) {
+            throw new IllegalArgumentException("overlong cache must be at least 1 token, got " + cache);
+        }
+    }
+
+    /**
+     * DAPO's soft overlong punishment R_length for one completion.
+     *
+     * @param length    |y| in tokens
+     * @param maxLength L_max, at least 1
+     * @param cache     L_cache, at least 1; taken as L_max when larger
+     */
+    public static double penalty(int length, int maxLength, int cache) {
+        if (maxLength < 1 || cache < 1) {
+            throw new IllegalArgumentException("need L_max >= 1 and L_cache >= 1, got " + maxLength + ", " + cache);
+        }
+        int c = Math.min(cache, maxLength);
+        int free = maxLength - c;
+        if (length <= free) {
+            return 0.0;
+        }
+        if (length <= maxLength) {
+            return (double) (free - length) / c;
+        }
+        return -1.0;
+    }
+
+    @Override
+    public List<GroupAdvantages> advantages(List<RewardGroup> batch) {
+        List<RewardGroup> shaped = new ArrayList<>(batch.size());
+        for (RewardGroup group : batch) {
+            shaped.add(shape(group));
+        }
+        List<GroupAdvantages> normalised = new GroupNormalizedAdvantage(RewardScaling.GROUP).advantages(shaped);
+        List<GroupAdvantages> out = new ArrayList<>(batch.size());
+        for (int g = 0; g < batch.size(); g++) {
+            GroupAdvantages a = normalised.get(g);
+            if (dropUniformGroups && allEqual(batch.get(g).totals())) {
+                out.add(new GroupAdvantages(new double[a.advantages().length], new boolean[a.keep().length],
+                        a.baseline()));
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The group with one component, the shaped total, so that the GRPO estimator normalises it unchanged. */
+    private RewardGroup shape(RewardGroup group) {
+        double[] r = group.totals();
+        int maxLength = group.maxCompletionLength();
+        double[][] m = new double[r.length][1];
+        for (int i = 0; i < r.length; i++) {
+            m[i][0] = shaping && maxLength >= 1 ? r[i] + penalty(group.lengths()[i], maxLength, cache) : r[i];
+        }
+        return new RewardGroup(group.promptId(), List.of("shaped_reward"), m, new double[]{1.0}, group.maxReward(),
+                group.completions(), group.lengths(), group.sequenceLogProbs(), maxLength);
+    }
+
+    private static boolean allEqual(double[] x) {
+        return Arrays.stream(x).allMatch(v -> v == x[0]);
+    }
+}

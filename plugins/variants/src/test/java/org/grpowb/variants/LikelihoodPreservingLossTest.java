@@ -1,0 +1,230 @@
+package org.grpowb.variants;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Map;
+import org.grpowb.api.PolicyLoss;
+import org.grpowb.api.PolicyLossInput;
+import org.grpowb.api.PolicyLossOutput;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The LLDS regulariser on top of GRPO's clipped loss (ε = 0.2, grpo aggregation), λ = 0.5, on a hand-built
+ * micro-batch; log π_old = −1 everywhere, Δ = log π_θ − log π_old.
+ * <pre>
+ *   seq 0, A = +1: Δ = −0.3, +0.1   Σ Δ = −0.2 &lt; 0: gate on,  penalty max(0, 0.3) + max(0, −0.1) = 0.3
+ *   seq 1, A = +1: Δ = −0.2, +0.5   Σ Δ = +0.3: gate off (a token fell, but the completion's likelihood rose)
+ *   seq 2, A = −1: Δ = −0.4, pad    negative advantage: not in the preserving set
+ *   seq 3, A =  0: Δ = −0.1, −0.1   Σ Δ = −0.2: gate on (A ≥ 0 includes an all-equal group), penalty 0.2
+ *   LLDS term = λ (0.3 + 0.2) / T_active 7 = 0.25 / 7 = 0.035714
+ *   surrogate: seq 0 ρ = e^−0.3, e^0.1 (inside or below with A &gt; 0) → −(0.740818 + 1.105171)/2 = −0.922995
+ *              seq 1 ρ = e^−0.2, e^0.5 → clipped 1.2 → −(0.818731 + 1.2)/2 = −1.009365
+ *              seq 2 ρ = e^−0.4 = 0.670320, A = −1 → min(−0.670, −0.8) = −0.8 → +0.8;  seq 3: A = 0 → 0
+ *              (−0.922995 − 1.009365 + 0.8 + 0) / 4 = −0.283090
+ *   L = −0.283090 + 0.035714 = −0.247376
+ * </pre>
+ */
+class LikelihoodPreservingLossTest {
+
+    private static final double NEG_INF = Double.NEGATIVE_INFINITY;
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static final double[][] OLD = {{-1, -1}, {-1, -1}, {-1, NEG_INF}, {-1, -1}};
+    private static final double[][] NEW = {{-1.3, -0.9}, {-1.2, -0.5}, {-1.4, 0}, {-1.1, -1.1}};
+    private static final double[][] ADV = {{1, 1}, {1, 1}, {-1, 0}, {0, 0}};
+    private static final double[][] MASK = {{1, 1}, {1, 1}, {1, 0}, {1, 1}};
+
+    private static final ClippedTokenLoss GRPO = new ClippedTokenLoss(0.2, 0.2, 0, LossAggregation.GRPO);
+
+    private NDArray arr(double[][] x, DataType type) {
+        NDArray a = manager.create(x);
+        return type == DataType.FLOAT64 ? a : a.toType(type, false);
+    }
+
+    private PolicyLossInput example(DataType type) {
+        return new PolicyLossInput(arr(NEW, type), arr(OLD, type), null, arr(ADV, type), arr(MASK, type), 4, 2, 7, 4);
+    }
+
+    private static double value(PolicyLossOutput out) {
+        assertEquals(new Shape(), out.loss().getShape());
+        return out.loss().toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    @Test
+    void penalisesOnlyLikelihoodFallsOfNonNegativeAdvantageCompletions() {
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT64));
+        double surrogate = (-(Math.exp(-0.3) + Math.exp(0.1)) / 2 - (Math.exp(-0.2) + 1.2) / 2 + 0.8) / 4;
+        assertEquals(-0.283090, surrogate, 1e-6);
+        assertEquals(surrogate + 0.25 / 7, value(out), 1e-12);
+        assertEquals(-0.247376, value(out), 1e-6);
+        assertEquals(0.5 / 7, out.metrics().get("llds_penalty"), 1e-12);
+        assertEquals(0.5, out.metrics().get("llds_gated_frac"), 1e-12);
+        // the surrogate's metrics pass through: clipped tokens are seq 1's second (high) and seq 2's (low), 2 of 7
+        assertEquals(2.0 / 7, out.metrics().get("clip_frac"), 1e-12);
+        assertEquals(GRPO.loss(example(DataType.FLOAT64)).metrics().get("ratio_mean"), out.metrics().get("ratio_mean"), 0.0);
+    }
+
+    @Test
+    void theGradientPushesBackOnlyTheGatedTokensThatFell() {
+        // autograd of (LLDS − surrogate) is −λ / T_active = −0.5 / 7 on seq 0 token 0 and both tokens of seq 3
+        double[] withLlds = gradient(new LikelihoodPreservingLoss(GRPO, 0.5));
+        double[] surrogate = gradient(GRPO);
+        double[] difference = new double[withLlds.length];
+        for (int k = 0; k < difference.length; k++) {
+            difference[k] = withLlds[k] - surrogate[k];
+        }
+        double g = -0.5 / 7;
+        assertArrayEquals(new double[]{g, 0, 0, 0, 0, 0, g, g}, difference, 1e-12);
+    }
+
+    private double[] gradient(PolicyLoss loss) {
+        NDArray logProbs = arr(NEW, DataType.FLOAT64);
+        logProbs.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(loss.loss(new PolicyLossInput(logProbs, arr(OLD, DataType.FLOAT64), null,
+                    arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 4, 2, 7, 4)).loss());
+            return logProbs.getGradient().toDoubleArray();
+        }
+    }
+
+    @Test
+    void theSurrogatesClippingFlagsPassThrough() {
+        // GRPO's clipped loss flags tokens; GSPO's (ε = 0.1) flags whole sequences: seq 0 s = e^−0.1 = 0.905 inside,
+        // seq 1 s = e^0.15 = 1.162 clipped high with A > 0, seq 2 s = e^−0.4 = 0.670 clipped low with A < 0, seq 3 A = 0
+        assertNotNull(new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT64)).tokenClipped());
+        PolicyLossOutput out = new LikelihoodPreservingLoss(new ClippedSequenceLoss(0.1, 0.1, 0), 0.5)
+                .loss(example(DataType.FLOAT64));
+        assertArrayEquals(new double[]{0, 0, 1, 1, 1, 0, 0, 0},
+                out.tokenClipped().toType(DataType.FLOAT64, false).toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void zeroLambdaIsTheSurrogate() {
+        assertEquals(value(GRPO.loss(example(DataType.FLOAT64))),
+                value(new LikelihoodPreservingLoss(GRPO, 0).loss(example(DataType.FLOAT64))), 0.0);
+    }
+
+    @Test
+    void noPenaltyWhileLikelihoodsRise() {
+        // every Δ ≥ 0: gates off, the regulariser is silent
+        double[][] up = {{-0.8, -0.9}, {-1.0, -0.5}, {-0.6, 0}, {-0.9, -1.0}};
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(arr(up, DataType.FLOAT64),
+                arr(OLD, DataType.FLOAT64), null, arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 4, 2, 7, 4));
+        assertEquals(0.0, out.metrics().get("llds_penalty"), 0.0);
+        assertEquals(0.0, out.metrics().get("llds_gated_frac"), 0.0);
+    }
+
+    @Test
+    void float32InputsGiveTheSameNumbers() {
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT32));
+        assertEquals(DataType.FLOAT32, out.loss().getDataType());
+        assertEquals(-0.247376, value(out), 1e-6);
+    }
+
+    @Test
+    void microBatchLossesSumToTheBatchLoss() {
+        for (LossAggregation a : LossAggregation.values()) {
+            LikelihoodPreservingLoss loss = new LikelihoodPreservingLoss(new ClippedTokenLoss(0.2, 0.28, 0, a), 0.5);
+            double whole = value(loss.loss(example(DataType.FLOAT64)));
+            double parts = 0;
+            for (int row = 0; row < 4; row++) {
+                parts += value(loss.loss(new PolicyLossInput(arr(new double[][]{NEW[row]}, DataType.FLOAT64),
+                        arr(new double[][]{OLD[row]}, DataType.FLOAT64), null, arr(new double[][]{ADV[row]}, DataType.FLOAT64),
+                        arr(new double[][]{MASK[row]}, DataType.FLOAT64), 4, 2, 7, 4)));
+            }
+            assertEquals(whole, parts, 1e-12, a.name());
+        }
+    }
+
+    @Test
+    void fullyMaskedRowsContributeNothingAndNeverNaN() {
+        double[][] old = {OLD[0], OLD[1], OLD[2], OLD[3], {NEG_INF, NEG_INF}};
+        double[][] logp = {NEW[0], NEW[1], NEW[2], NEW[3], {-50, -50}};
+        double[][] adv = {ADV[0], ADV[1], ADV[2], ADV[3], {2, 2}};
+        double[][] mask = {MASK[0], MASK[1], MASK[2], MASK[3], {0, 0}};
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(arr(logp, DataType.FLOAT64),
+                arr(old, DataType.FLOAT64), null, arr(adv, DataType.FLOAT64), arr(mask, DataType.FLOAT64), 4, 2, 7, 4));
+        assertEquals(-0.247376, value(out), 1e-6);
+        assertEquals(0.5, out.metrics().get("llds_gated_frac"), 1e-12);
+    }
+
+    @Test
+    void aMicroBatchWithoutTokensGivesZeroLoss() {
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(
+                arr(new double[][]{{-1, -2}}, DataType.FLOAT64), arr(new double[][]{{NEG_INF, NEG_INF}}, DataType.FLOAT64),
+                null, arr(new double[][]{{1, 1}}, DataType.FLOAT64), arr(new double[][]{{0, 0}}, DataType.FLOAT64), 2, 4, 0, 0));
+        assertEquals(0.0, value(out), 0.0);
+        assertEquals(0.0, out.metrics().get("llds_penalty"), 0.0);
+        assertEquals(0.0, out.metrics().get("llds_gated_frac"), 0.0);
+        assertEquals(Map.of("kl", 0.0, "clip_frac", 0.0, "ratio_mean", 1.0, "ratio_max", 1.0, "llds_penalty", 0.0,
+                "llds_gated_frac", 0.0), out.metrics());
+    }
+
+    @Test
+    void settingsAreValidated() {
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodPreservingLoss(GRPO, -0.1));
+        assertThrows(NullPointerException.class, () -> new LikelihoodPreservingLoss(null, 0.1));
+    }
+
+    /**
+     * Autograd against central differences in float64, with β > 0, clip-higher and padding. Log-ratios stay away from
+     * 0 (the max(0, ·) kink), from the clip edges (ρ = 0.8, 1.28) and each gate's Σ from 0: row 0 (A > 0) Σ = −0.45
+     * gated; row 1 (A > 0) Σ = +0.35 not gated; row 2 (A < 0) excluded; row 3 (A = 0) Σ = −0.05 gated.
+     */
+    @ParameterizedTest
+    @EnumSource(LossAggregation.class)
+    void gradientMatchesFiniteDifferences(LossAggregation aggregation) {
+        int rows = 4;
+        int cols = 4;
+        double[][] logRatio = {{-0.5, -0.1, 0.05, 0.1}, {0.4, -0.1, 0.05, 0}, {-0.5, -0.1, 0, 0}, {-0.1, 0.05, -0.1, 0.1}};
+        double[] refStep = {-0.3, 0.2, 0.5, -0.05};
+        double[] rowAdvantage = {1.2, 0.4, -0.7, 0};
+        int[] lengths = {4, 3, 2, 4};
+        double[] logp = new double[rows * cols];
+        double[] old = new double[rows * cols];
+        double[] ref = new double[rows * cols];
+        double[] adv = new double[rows * cols];
+        double[] mask = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int t = 0; t < cols; t++) {
+                int k = i * cols + t;
+                boolean real = t < lengths[i];
+                logp[k] = real ? -0.5 - 0.3 * t - 0.2 * i : 0;
+                old[k] = real ? logp[k] - logRatio[i][t] : NEG_INF;
+                ref[k] = logp[k] + refStep[(k * 7) % refStep.length];
+                adv[k] = real ? rowAdvantage[i] : 0;
+                mask[k] = real ? 1 : 0;
+            }
+        }
+        Shape shape = new Shape(rows, cols);
+        long tokens = FiniteDifferences.tokens(mask);
+        PolicyLoss loss = new LikelihoodPreservingLoss(new ClippedTokenLoss(0.2, 0.28, 0.1, aggregation), 0.7);
+        FiniteDifferences.check(manager, loss, logp, shape, mask,
+                x -> new PolicyLossInput(x, manager.create(old, shape), manager.create(ref, shape),
+                        manager.create(adv, shape), manager.create(mask, shape), 4, 5, tokens, rows), 1e-8);
+    }
+}

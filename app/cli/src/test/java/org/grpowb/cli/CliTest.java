@@ -146,6 +146,40 @@ class CliTest {
     }
 
     @Test
+    void compareRunsEachArmWithTheSameSeedIntoOneStore() throws Exception {
+        Path store = dir.resolve("compare.db");
+        Result r = run("compare", project.toString(), "--variants", "grpo,mc_grpo", "--config",
+                "thr+:training.thr_reweight=0.5", "--steps", "2", "--group-size", "2", "--store", store.toString(),
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode rows = JSON.readTree(r.out());
+        assertEquals(3, rows.size());
+        assertEquals(List.of("grpo", "mc_grpo", "thr+"), List.of(rows.get(0).path("label").asText(),
+                rows.get(1).path("label").asText(), rows.get(2).path("label").asText()));
+        for (JsonNode row : rows) {
+            for (String k : List.of("eval_accuracy_after", "mean_flip_rate", "zero_adv_frac", "mean_entropy",
+                    "tokens_per_s", "wall_s")) {
+                assertTrue(row.has(k), "row lacks " + k + ": " + row);
+            }
+            assertEquals(rows.get(0).path("eval_accuracy_before").asDouble(), row.path("eval_accuracy_before").asDouble(),
+                    "same starting model and seed");
+        }
+        Result runs = run("runs", "--store", store.toString(), "--json");
+        assertEquals(3, JSON.readTree(runs.out()).size());
+    }
+
+    @Test
+    void variantsListsEveryVariantWithItsSettings() {
+        Result r = run("variants");
+        assertEquals(0, r.code(), r.err());
+        for (String v : List.of("grpo", "dr_grpo", "dapo", "gspo", "dhpo", "mc_grpo", "ngrpo", "gdpo", "a_grae",
+                "seed_grpo", "unlikeliness", "opmd", "asymre", "llds")) {
+            assertTrue(r.out().contains("\n" + v + " — ") || r.out().startsWith(v + " — "), v + " missing: " + r.out());
+        }
+        assertTrue(r.out().contains("epsilon_high"), r.out());
+    }
+
+    @Test
     void badInputGetsOneClearLine() throws IOException {
         Result unknown = run("train", project.toString(), "--variant", "grpoo", "--store", dir.resolve("x.db").toString());
         assertEquals(2, unknown.code());

@@ -87,15 +87,27 @@ final class ShowCommand implements Callable<Integer> {
                 ro.put("advantage", r.advantage());
                 ro.put("kept", r.kept());
                 ro.put("truncated", r.truncated());
+                ro.put("flipped", r.flipped());
                 ArrayNode toks = ro.putArray("tokens");
                 TokenTrace t = r.trace();
+                float[] ratios = t.ratios();
                 for (int i = 0; i < t.length(); i++) {
                     ObjectNode to = toks.addObject();
                     to.put("id", t.tokenIds()[i]);
                     to.put("text", codec.tokenText(t.tokenIds()[i]));
                     to.put("logprob", t.logProbs()[i]);
+                    if (t.currentLogProbs() != null) {
+                        to.put("logprob_current", t.currentLogProbs()[i]);
+                        to.put("ratio", ratios[i]);
+                    }
                     to.put("entropy", t.entropies()[i]);
+                    if (t.clipped() != null) {
+                        to.put("clipped", t.clipped()[i] != 0);
+                    }
                     to.put("advantage", t.advantages()[i]);
+                    if (t.thr() != null) {
+                        to.put("thr", t.thr()[i]);
+                    }
                 }
             }
         }
@@ -111,14 +123,25 @@ final class ShowCommand implements Callable<Integer> {
             System.out.printf("%ngroup %d  %s  prompt \"%s\"  answer %s  baseline %.3f%n", g.index(), g.promptId(),
                     g.prompt(), g.answer(), g.baseline());
             for (RolloutRecord r : g.rollouts()) {
-                System.out.printf("  [%d] %-10s reward %6.3f  A %+.3f  %s%s%s%n", r.index(), "\"" + r.completion() + "\"",
+                System.out.printf("  [%d] %-10s reward %6.3f  A %+.3f  %s%s%s%s%n", r.index(), "\"" + r.completion() + "\"",
                         r.reward(), r.advantage(), r.verdict().name().toLowerCase(java.util.Locale.ROOT),
-                        r.kept() ? "" : " (masked)", r.rewardFailed() ? " (reward failed)" : "");
+                        r.kept() ? "" : " (masked)", r.rewardFailed() ? " (reward failed)" : "",
+                        r.flipped() ? " SIGN FLIPPED" : "");
                 TokenTrace t = r.trace();
+                float[] ratios = t.ratios();
                 StringBuilder sb = new StringBuilder("      ");
                 for (int i = 0; i < t.length(); i++) {
                     sb.append(String.format("%s lp=%.3f H=%.3f A=%+.3f", codec.tokenText(t.tokenIds()[i]),
                             t.logProbs()[i], t.entropies()[i], t.advantages()[i]));
+                    if (ratios != null) {
+                        sb.append(String.format(" ρ=%.3f", ratios[i]));
+                    }
+                    if (t.clipped() != null && t.clipped()[i] != 0) {
+                        sb.append(" clipped");
+                    }
+                    if (t.thr() != null) {
+                        sb.append(String.format(" THR=%+.4f", t.thr()[i]));
+                    }
                     if (i + 1 < t.length()) {
                         sb.append(" | ");
                     }

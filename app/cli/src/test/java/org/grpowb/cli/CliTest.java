@@ -119,12 +119,12 @@ class CliTest {
         JsonNode rollout = step.path("groups").get(0).path("rollouts").get(0);
         assertTrue(rollout.path("tokens").size() >= 1);
         JsonNode token = rollout.path("tokens").get(0);
-        for (String k : List.of("text", "logprob", "entropy", "advantage")) {
+        for (String k : List.of("text", "logprob", "logprob_current", "ratio", "clipped", "entropy", "advantage", "thr")) {
             assertTrue(token.has(k), "token lacks " + k + ": " + token);
         }
 
         Result text = run("show", "--store", store.toString(), "--run", done.path("run_id").asText(), "--step", "1");
-        assertTrue(text.out().contains("group 0") && text.out().contains("lp="), text.out());
+        assertTrue(text.out().contains("group 0") && text.out().contains("lp=") && text.out().contains("THR="), text.out());
     }
 
     @Test

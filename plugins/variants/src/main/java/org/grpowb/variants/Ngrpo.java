@@ -10,7 +10,8 @@ import org.grpowb.api.Settings;
 /**
  * NGRPO, from "NGRPO: Negative-enhanced Group Relative Policy Optimization" (Nan et al. 2025): advantage calibration
  * with a virtual maximum-reward rollout ({@link CalibratedAdvantage}), so all-wrong groups get negative advantages
- * instead of none, and asymmetric clipping ({@link AsymmetricClipLoss}) to keep that pressure stable.
+ * instead of none, and asymmetric clipping (ε_pos for positive advantages, ε_neg for negative ones: {@link ClippedTokenLoss} with
+ * ε_low = ε_neg, ε_high = ε_pos) to keep that pressure stable.
  *
  * <p>Settings and defaults, from the authors' training script ({@code train_qwen2.5-math-7b_ngrpo.sh}):
  * {@code beta} 0 ({@code kl_coef = 0.0}); {@code epsilon_pos} 0.24 and {@code epsilon_neg} 0.16
@@ -60,7 +61,9 @@ public final class Ngrpo implements GrpoVariant {
 
     @Override
     public PolicyLoss loss(Settings settings) {
-        return new AsymmetricClipLoss(settings.number(EPSILON_POS), settings.number(EPSILON_NEG), settings.number(Grpo.BETA),
+        // Per sign, A > 0 caps ρ at 1 + ε_pos and A < 0 floors it at 1 − ε_neg; that is exactly PPO's min-clip with
+        // ε_low = ε_neg and ε_high = ε_pos, so the clipped token loss serves as it is.
+        return new ClippedTokenLoss(settings.number(EPSILON_NEG), settings.number(EPSILON_POS), settings.number(Grpo.BETA),
                 LossAggregation.of(settings.choice(Grpo.LOSS_TYPE)));
     }
 

@@ -125,13 +125,13 @@ class AdvantageVariantsTest {
         GrpoVariant v = byName("ngrpo");
         Settings s = defaults(v);
         assertEquals(List.of("beta", "epsilon_pos", "epsilon_neg", "loss_type", "virtual_samples"), settingNames(v));
-        assertEquals(new AsymmetricClipLoss(0.24, 0.16, 0.0, LossAggregation.DAPO), v.loss(s));
+        assertEquals(new ClippedTokenLoss(0.16, 0.24, 0.0, LossAggregation.DAPO), v.loss(s));
         assertEquals(new CalibratedAdvantage(1), v.advantage(s));
         assertFalse(v.needsReference(s));
         assertEquals(0, v.extraRollouts(s));
         Settings custom = with(v, Map.of("beta", 0.01, "epsilon_pos", 0.3, "epsilon_neg", "0.1", "loss_type", "grpo",
                 "virtual_samples", 2));
-        assertEquals(new AsymmetricClipLoss(0.3, 0.1, 0.01, LossAggregation.GRPO), v.loss(custom));
+        assertEquals(new ClippedTokenLoss(0.1, 0.3, 0.01, LossAggregation.GRPO), v.loss(custom));
         assertEquals(new CalibratedAdvantage(2), v.advantage(custom));
         assertTrue(v.needsReference(custom));
         assertThrows(IllegalArgumentException.class, () -> with(v, Map.of("epsilon_neg", 1.5)));

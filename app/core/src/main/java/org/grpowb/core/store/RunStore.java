@@ -1,8 +1,5 @@
 package org.grpowb.core.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.grpowb.api.Verdict;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.run.RolloutRecord;
@@ -35,44 +27,7 @@ import org.sqlite.SQLiteConfig;
 /**
  * Runs and everything they produce, in one SQLite file.
  *
- * <h2>Schema (version 1, kept in {@code PRAGMA user_version})</h2>
- * <table>
- *   <caption>Tables</caption>
- *   <tr><th>table</th><th>columns</th><th>keys and indexes</th></tr>
- *   <tr><td>{@code runs}</td>
- *       <td>id, project, variant, seed, status, created_at, config_json</td>
- *       <td>id INTEGER PRIMARY KEY AUTOINCREMENT (ids are never reused); status is one of {@link #STATUSES};
- *           created_at is a UTC instant {@code yyyy-MM-ddTHH:mm:ss.SSSZ}</td></tr>
- *   <tr><td>{@code steps}</td>
- *       <td>run_id, step, reward_mean, reward_std, accuracy, loss, kl, entropy, clip_frac, zero_adv_frac, tokens_per_s,
- *           response_length, reward_failures, skipped, wall_ms, extra_json</td>
- *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE; extra_json is a JSON object of named
- *           doubles</td></tr>
- *   <tr><td>{@code "groups"}</td>
- *       <td>id, run_id, step, group_index, prompt_id, prompt, answer, baseline</td>
- *       <td>id INTEGER PRIMARY KEY; UNIQUE INDEX groups_by_step (run_id, step, group_index);
- *           (run_id, step) → steps ON DELETE CASCADE. The name is quoted in SQL: GROUPS is an SQLite keyword</td></tr>
- *   <tr><td>{@code rollouts}</td>
- *       <td>id, group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict, advantage, kept,
- *           truncated, flipped (the advantage's sign disagreed with the reference baseline's)</td>
- *       <td>id INTEGER PRIMARY KEY; UNIQUE INDEX rollouts_by_group (group_id, rollout_index); group_id → groups ON
- *           DELETE CASCADE; verdict is the {@link Verdict} name; rewards_json a JSON object of named components</td></tr>
- *   <tr><td>{@code token_traces}</td>
- *       <td>rollout_id, n_tokens, token_ids, logprobs, entropies, advantages, current_logprobs, clipped, thr</td>
- *       <td>rollout_id PRIMARY KEY → rollouts ON DELETE CASCADE; the BLOBs are packed little-endian int32
- *           (token_ids) and float32 arrays of n_tokens entries each (clipped: one byte per token), one row per
- *           rollout, not per token; current_logprobs, clipped and thr may be NULL. A rollout recorded without a
- *           trace has no row</td></tr>
- *   <tr><td>{@code evals}</td>
- *       <td>run_id, step, accuracy (greedy exact match), examples, pass_at_k, k</td>
- *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE. Step 0 is the eval before training, so
- *           there is no reference to steps</td></tr>
- *   <tr><td>{@code checkpoints}</td>
- *       <td>run_id, step, path, created_at</td>
- *       <td>PRIMARY KEY (run_id, step); run_id → runs ON DELETE CASCADE</td></tr>
- * </table>
- * Booleans are INTEGER 0/1. SQLite stores a NaN REAL as NULL, so every nullable REAL column reads back NULL as NaN:
- * a skipped update's NaN loss survives the round trip.
+ * <p>The tables are listed in {@link StoreSchema}.
  *
  * <h2>Durability</h2>
  * The file runs in WAL mode with {@code synchronous=NORMAL}, {@code foreign_keys=ON} and a
@@ -104,89 +59,6 @@ public final class RunStore implements AutoCloseable {
 
     static final int BUSY_TIMEOUT_MS = 10_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, Double>> NAMED_VALUES = new TypeReference<>() {
-    };
-    // fixed width, so that created_at also sorts as text
-    private static final DateTimeFormatter INSTANT =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
-    private static final List<String> SCHEMA_V1 = List.of("""
-            CREATE TABLE IF NOT EXISTS runs (
-                id          INTEGER PRIMARY KEY AUTOINCREMENT,
-                project     TEXT    NOT NULL,
-                variant     TEXT    NOT NULL,
-                seed        INTEGER NOT NULL,
-                status      TEXT    NOT NULL,
-                created_at  TEXT    NOT NULL,
-                config_json TEXT    NOT NULL)""", """
-            CREATE TABLE IF NOT EXISTS steps (
-                run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                step            INTEGER NOT NULL,
-                reward_mean     REAL,
-                reward_std      REAL,
-                accuracy        REAL,
-                loss            REAL,
-                kl              REAL,
-                entropy         REAL,
-                clip_frac       REAL,
-                zero_adv_frac   REAL,
-                tokens_per_s    REAL,
-                response_length REAL,
-                reward_failures INTEGER NOT NULL,
-                skipped         INTEGER NOT NULL,
-                wall_ms         REAL,
-                extra_json      TEXT    NOT NULL,
-                PRIMARY KEY (run_id, step))""", """
-            CREATE TABLE IF NOT EXISTS "groups" (
-                id          INTEGER PRIMARY KEY,
-                run_id      INTEGER NOT NULL,
-                step        INTEGER NOT NULL,
-                group_index INTEGER NOT NULL,
-                prompt_id   TEXT,
-                prompt      TEXT,
-                answer      TEXT,
-                baseline    REAL,
-                FOREIGN KEY (run_id, step) REFERENCES steps(run_id, step) ON DELETE CASCADE)""", """
-            CREATE UNIQUE INDEX IF NOT EXISTS groups_by_step ON "groups"(run_id, step, group_index)""", """
-            CREATE TABLE IF NOT EXISTS rollouts (
-                id            INTEGER PRIMARY KEY,
-                group_id      INTEGER NOT NULL REFERENCES "groups"(id) ON DELETE CASCADE,
-                rollout_index INTEGER NOT NULL,
-                completion    TEXT,
-                reward        REAL,
-                rewards_json  TEXT    NOT NULL,
-                reward_failed INTEGER NOT NULL,
-                verdict       TEXT,
-                advantage     REAL,
-                kept          INTEGER NOT NULL,
-                truncated     INTEGER NOT NULL,
-                flipped       INTEGER NOT NULL DEFAULT 0)""", """
-            CREATE UNIQUE INDEX IF NOT EXISTS rollouts_by_group ON rollouts(group_id, rollout_index)""", """
-            CREATE TABLE IF NOT EXISTS token_traces (
-                rollout_id INTEGER PRIMARY KEY REFERENCES rollouts(id) ON DELETE CASCADE,
-                n_tokens   INTEGER NOT NULL,
-                token_ids  BLOB    NOT NULL,
-                logprobs   BLOB    NOT NULL,
-                entropies  BLOB    NOT NULL,
-                advantages BLOB    NOT NULL,
-                current_logprobs BLOB,
-                clipped    BLOB,
-                thr        BLOB)""", """
-            CREATE TABLE IF NOT EXISTS evals (
-                run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                step     INTEGER NOT NULL,
-                accuracy REAL,
-                examples INTEGER NOT NULL,
-                pass_at_k REAL,
-                k        INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (run_id, step))""", """
-            CREATE TABLE IF NOT EXISTS checkpoints (
-                run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                step       INTEGER NOT NULL,
-                path       TEXT    NOT NULL,
-                created_at TEXT    NOT NULL,
-                PRIMARY KEY (run_id, step))""");
 
     private final Path file;
     private final Connection conn;
@@ -247,7 +119,7 @@ public final class RunStore implements AutoCloseable {
                 p.setString(1, project);
                 p.setString(2, variant);
                 p.setLong(3, seed);
-                p.setString(4, now());
+                p.setString(4, StoreRows.now());
                 p.setString(5, configJson);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
@@ -300,7 +172,7 @@ public final class RunStore implements AutoCloseable {
                 p.setLong(1, runId);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(readMetrics(rs));
+                        out.add(StoreRows.readMetrics(rs));
                     }
                 }
             }
@@ -318,7 +190,7 @@ public final class RunStore implements AutoCloseable {
                 p.setInt(2, step);
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        metrics = readMetrics(rs);
+                        metrics = StoreRows.readMetrics(rs);
                     }
                 }
             }
@@ -334,7 +206,7 @@ public final class RunStore implements AutoCloseable {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         groups.put(rs.getLong("id"), new GroupRow(rs.getInt("group_index"), rs.getString("prompt_id"),
-                                rs.getString("prompt"), rs.getString("answer"), real(rs, "baseline"),
+                                rs.getString("prompt"), rs.getString("answer"), StoreRows.real(rs, "baseline"),
                                 new ArrayList<>()));
                     }
                 }
@@ -353,7 +225,7 @@ public final class RunStore implements AutoCloseable {
                 p.setInt(2, step);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        groups.get(rs.getLong("group_id")).rollouts().add(readRollout(rs));
+                        groups.get(rs.getLong("group_id")).rollouts().add(StoreRows.readRollout(rs));
                     }
                 }
             }
@@ -433,8 +305,8 @@ public final class RunStore implements AutoCloseable {
                 p.setLong(1, runId);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new EvalRecord(rs.getInt("step"), real(rs, "accuracy"), rs.getInt("examples"),
-                                real(rs, "pass_at_k"), rs.getInt("k")));
+                        out.add(new EvalRecord(rs.getInt("step"), StoreRows.real(rs, "accuracy"), rs.getInt("examples"),
+                                StoreRows.real(rs, "pass_at_k"), rs.getInt("k")));
                     }
                 }
             }
@@ -557,20 +429,20 @@ public final class RunStore implements AutoCloseable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             p.setLong(1, runId);
             p.setInt(2, m.step());
-            setReal(p, 3, m.rewardMean());
-            setReal(p, 4, m.rewardStd());
-            setReal(p, 5, m.accuracy());
-            setReal(p, 6, m.loss());
-            setReal(p, 7, m.kl());
-            setReal(p, 8, m.entropy());
-            setReal(p, 9, m.clipFrac());
-            setReal(p, 10, m.zeroAdvFrac());
-            setReal(p, 11, m.tokensPerS());
-            setReal(p, 12, m.responseLength());
+            StoreRows.setReal(p, 3, m.rewardMean());
+            StoreRows.setReal(p, 4, m.rewardStd());
+            StoreRows.setReal(p, 5, m.accuracy());
+            StoreRows.setReal(p, 6, m.loss());
+            StoreRows.setReal(p, 7, m.kl());
+            StoreRows.setReal(p, 8, m.entropy());
+            StoreRows.setReal(p, 9, m.clipFrac());
+            StoreRows.setReal(p, 10, m.zeroAdvFrac());
+            StoreRows.setReal(p, 11, m.tokensPerS());
+            StoreRows.setReal(p, 12, m.responseLength());
             p.setInt(13, m.rewardFailures());
             p.setInt(14, m.skipped() ? 1 : 0);
-            setReal(p, 15, m.wallMs());
-            p.setString(16, json(m.extra()));
+            StoreRows.setReal(p, 15, m.wallMs());
+            p.setString(16, StoreRows.json(m.extra()));
             p.executeUpdate();
         }
         try (PreparedStatement group = conn.prepareStatement("""
@@ -591,17 +463,17 @@ public final class RunStore implements AutoCloseable {
                 group.setString(4, g.promptId());
                 group.setString(5, g.prompt());
                 group.setString(6, g.answer());
-                setReal(group, 7, g.baseline());
+                StoreRows.setReal(group, 7, g.baseline());
                 long groupId = insertReturningId(group);
                 for (RolloutRecord r : g.rollouts()) {
                     rollout.setLong(1, groupId);
                     rollout.setInt(2, r.index());
                     rollout.setString(3, r.completion());
-                    setReal(rollout, 4, r.reward());
-                    rollout.setString(5, json(r.rewards()));
+                    StoreRows.setReal(rollout, 4, r.reward());
+                    rollout.setString(5, StoreRows.json(r.rewards()));
                     rollout.setInt(6, r.rewardFailed() ? 1 : 0);
                     rollout.setString(7, r.verdict() == null ? null : r.verdict().name());
-                    setReal(rollout, 8, r.advantage());
+                    StoreRows.setReal(rollout, 8, r.advantage());
                     rollout.setInt(9, r.kept() ? 1 : 0);
                     rollout.setInt(10, r.truncated() ? 1 : 0);
                     rollout.setInt(11, r.flipped() ? 1 : 0);
@@ -631,9 +503,9 @@ public final class RunStore implements AutoCloseable {
                     pass_at_k = excluded.pass_at_k, k = excluded.k""")) {
             p.setLong(1, runId);
             p.setInt(2, eval.step());
-            setReal(p, 3, eval.accuracy());
+            StoreRows.setReal(p, 3, eval.accuracy());
             p.setInt(4, eval.examples());
-            setReal(p, 5, eval.passAtK());
+            StoreRows.setReal(p, 5, eval.passAtK());
             p.setInt(6, eval.k());
             p.executeUpdate();
         }
@@ -646,7 +518,7 @@ public final class RunStore implements AutoCloseable {
             p.setLong(1, runId);
             p.setInt(2, step);
             p.setString(3, path);
-            p.setString(4, now());
+            p.setString(4, StoreRows.now());
             p.executeUpdate();
         }
     }
@@ -686,7 +558,7 @@ public final class RunStore implements AutoCloseable {
         inWrite("create the schema", () -> {
             // re-read under the write lock: another connection may have created it since
             if (userVersion() == 0) {
-                for (String ddl : SCHEMA_V1) {
+                for (String ddl : StoreSchema.V1) {
                     exec(ddl);
                 }
                 exec("PRAGMA user_version = " + SCHEMA_VERSION);
@@ -798,63 +670,5 @@ public final class RunStore implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static StepMetrics readMetrics(ResultSet rs) throws SQLException {
-        return new StepMetrics(rs.getInt("step"), real(rs, "reward_mean"), real(rs, "reward_std"),
-                real(rs, "accuracy"), real(rs, "loss"), real(rs, "kl"), real(rs, "entropy"), real(rs, "clip_frac"),
-                real(rs, "zero_adv_frac"), real(rs, "tokens_per_s"), real(rs, "response_length"),
-                rs.getInt("reward_failures"), rs.getInt("skipped") != 0, real(rs, "wall_ms"),
-                namedValues(rs.getString("extra_json")));
-    }
-
-    private static RolloutRecord readRollout(ResultSet rs) throws SQLException {
-        String verdict = rs.getString("verdict");
-        int nTokens = rs.getInt("n_tokens");
-        TokenTrace trace = rs.wasNull() ? null : TraceCodec.trace(nTokens, rs.getBytes("token_ids"),
-                rs.getBytes("logprobs"), rs.getBytes("entropies"), rs.getBytes("advantages"),
-                rs.getBytes("current_logprobs"), rs.getBytes("clipped"), rs.getBytes("thr"));
-        return new RolloutRecord(rs.getInt("rollout_index"), rs.getString("completion"), real(rs, "reward"),
-                namedValues(rs.getString("rewards_json")), rs.getInt("reward_failed") != 0,
-                verdict == null ? null : Verdict.valueOf(verdict), real(rs, "advantage"), rs.getInt("kept") != 0,
-                rs.getInt("truncated") != 0, trace, rs.getInt("flipped") != 0);
-    }
-
-    /** SQLite turns a bound NaN into NULL; bind NULL ourselves so the mapping is explicit, and read it back as NaN. */
-    private static void setReal(PreparedStatement p, int index, double value) throws SQLException {
-        if (Double.isNaN(value)) {
-            p.setNull(index, Types.REAL);
-        } else {
-            p.setDouble(index, value);
-        }
-    }
-
-    private static double real(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? Double.NaN : v;
-    }
-
-    private static String json(Map<String, Double> values) {
-        try {
-            // Jackson writes NaN and ±Infinity as the strings "NaN", "Infinity", which it reads back as doubles
-            return JSON.writeValueAsString(values == null ? Map.of() : values);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("cannot encode " + values + " as JSON", e);
-        }
-    }
-
-    private static Map<String, Double> namedValues(String json) {
-        if (json == null || json.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(json, NAMED_VALUES);
-        } catch (JsonProcessingException e) {
-            throw new StoreException("cannot read named values from " + json, e);
-        }
-    }
-
-    private static String now() {
-        return INSTANT.format(Instant.now());
     }
 }

@@ -13,6 +13,8 @@ public final class Grpowb implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        // One intra-op thread unless told otherwise: runs stay deterministic, and the tiny model is fastest so.
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
         CommandLine cli = new CommandLine(new Grpowb());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         if (args.length == 0) {

@@ -36,6 +36,9 @@ class KillAndResumeTest {
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                // the same PyTorch threading as this JVM: multi-threaded reductions would change the last bits
+                "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
+                "-Dai.djl.pytorch.num_interop_threads=1",
                 KillableTraining.class.getName(), dir.toString(), storeFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         long runId;

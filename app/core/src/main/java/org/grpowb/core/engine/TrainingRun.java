@@ -38,6 +38,8 @@ public final class TrainingRun {
     private final RunStore store;
     private final Consumer<RunEvent> listener;
     private volatile boolean stopRequested;
+    private final Object pauseLock = new Object();
+    private boolean paused;
 
     public TrainingRun(Project project, RunStore store, Consumer<RunEvent> listener) {
         this.project = project;
@@ -48,6 +50,41 @@ public final class TrainingRun {
     /** Asks the loop to stop after the current step; the run ends as {@code stopped} and can be resumed. */
     public void requestStop() {
         stopRequested = true;
+        resumeTraining();
+    }
+
+    /** Holds the loop before its next step (the current step finishes first). Safe from any thread. */
+    public void pause() {
+        synchronized (pauseLock) {
+            paused = true;
+        }
+    }
+
+    /** Lets a paused loop go on. */
+    public void resumeTraining() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    public boolean isPaused() {
+        synchronized (pauseLock) {
+            return paused;
+        }
+    }
+
+    private void waitWhilePaused() {
+        synchronized (pauseLock) {
+            while (paused && !stopRequested) {
+                try {
+                    pauseLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopRequested = true;
+                }
+            }
+        }
     }
 
     /** Where a run's checkpoints live: beside the store file. */
@@ -120,6 +157,7 @@ public final class TrainingRun {
             int nonFiniteInARow = 0;
             status = "done";
             for (step = fromStep + 1; step <= ts.steps(); step++) {
+                waitWhilePaused();
                 if (stopRequested) {
                     status = "stopped";
                     message = "stopped at step " + (step - 1);

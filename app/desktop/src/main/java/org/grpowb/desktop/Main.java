@@ -1,0 +1,19 @@
+package org.grpowb.desktop;
+
+import javafx.application.Application;
+
+/**
+ * Entry point of the desktop jar. A separate class from {@link WorkbenchApp} because the JavaFX launcher refuses a
+ * main class that extends {@link Application} when JavaFX is on the class path rather than the module path.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+        Application.launch(WorkbenchApp.class, args);
+    }
+}

@@ -1,0 +1,27 @@
+package org.grpowb.desktop;
+
+import java.nio.file.Path;
+import java.util.Map;
+import javafx.application.Application;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * Starts the workbench window on a project (the bundled sample project by default). {@code --dark} picks the dark
+ * theme.
+ */
+public final class WorkbenchApp extends Application {
+
+    @Override
+    public void start(Stage stage) {
+        var args = getParameters().getRaw();
+        Path project = args.stream().filter(a -> !a.startsWith("--")).findFirst().map(Path::of)
+                .orElse(Path.of(System.getProperty("grpowb.home", "."), "sample-projects", "arithmetic"));
+        Workbench workbench = new Workbench(project, Map.of());
+        Scene scene = new Scene(workbench.root(), 1400, 900);
+        Themes.apply(scene, args.contains("--dark") ? Themes.DARK : Themes.LIGHT);
+        stage.setTitle("GRPO Workbench — " + project.toAbsolutePath().normalize().getFileName());
+        stage.setScene(scene);
+        stage.show();
+    }
+}

@@ -1,0 +1,267 @@
+package org.grpowb.desktop.dashboard;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToolBar;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.stage.FileChooser;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYDifferenceRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+
+/**
+ * A grid of small charts, one per {@link DashboardModel#CHARTED} metric, each drawing the model's decimated view.
+ *
+ * <p>The owner calls {@link #refresh()} on the FX thread once per frame after {@link DashboardModel#append}; only
+ * charts whose series changed are redrawn, each once. Exports copy what they need on the FX thread and write files
+ * on a background thread, so the UI thread never waits on the disk.
+ */
+public final class DashboardView extends BorderPane {
+    public static final int COLUMNS = 3;
+    public static final int PNG_WIDTH = 800;
+    public static final int PNG_HEIGHT = 500;
+
+    private static final Font TITLE_FONT = new Font("SansSerif", Font.BOLD, 12);
+    private static final Color LINE = new Color(0x1f, 0x77, 0xb4);
+    private static final Color EVAL = new Color(0xd6, 0x27, 0x28);
+    private static final Color BAND = new Color(0x1f, 0x77, 0xb4, 0x40);
+
+    private final DashboardModel model;
+    private final Map<String, Chart> charts = new LinkedHashMap<>();
+    private final Label status = new Label();
+    private final ExecutorService exporter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-export");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One metric's chart and the datasets it draws (the reward chart has a second, for the ±std band). */
+    private record Chart(JFreeChart chart, ChartViewer viewer, List<DecimatedDataset> datasets) { }
+
+    public DashboardView(DashboardModel model) {
+        this.model = model;
+        GridPane grid = new GridPane();
+        grid.setHgap(6);
+        grid.setVgap(6);
+        grid.setPadding(new Insets(6));
+        for (int c = 0; c < COLUMNS; c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / COLUMNS);
+            cc.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(cc);
+        }
+        int i = 0;
+        for (String metric : DashboardModel.CHARTED) {
+            Chart chart = createChart(metric);
+            charts.put(metric, chart);
+            grid.add(chart.viewer(), i % COLUMNS, i / COLUMNS);
+            i++;
+        }
+        ScrollPane scroll = new ScrollPane(grid);
+        scroll.setFitToWidth(true);
+        setCenter(scroll);
+        setTop(createToolBar());
+        refresh();
+    }
+
+    /** Redraws the charts whose series changed since the last call. FX thread; O(charts × displayCap). */
+    public void refresh() {
+        for (Chart c : charts.values()) {
+            boolean stale = false;
+            for (DecimatedDataset d : c.datasets()) stale |= d.isStale(model);
+            if (!stale) continue;
+            c.chart().setNotify(false);
+            try {
+                for (DecimatedDataset d : c.datasets()) d.pull(model);
+            } finally {
+                c.chart().setNotify(true); // one redraw for all datasets of this chart
+            }
+        }
+    }
+
+    public DashboardModel model() {
+        return model;
+    }
+
+    /** The viewer of one charted metric (its node id is {@code chart-<metric>}). */
+    public ChartViewer viewer(String metric) {
+        return chart(metric).viewer();
+    }
+
+    /**
+     * Writes one chart as a {@value #PNG_WIDTH}×{@value #PNG_HEIGHT} PNG. Callable from any thread: the image is
+     * rendered on the FX thread (the chart's only writer) and encoded on the caller's.
+     */
+    public void exportPng(String metric, Path file) throws IOException {
+        JFreeChart chart = chart(metric).chart();
+        BufferedImage image = onFx(() -> chart.createBufferedImage(PNG_WIDTH, PNG_HEIGHT));
+        if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer available");
+    }
+
+    /**
+     * Writes all stored points of all metrics as CSV (see {@link DashboardModel#toCsv}). Callable from any thread: the
+     * model is copied on the FX thread and written on the caller's.
+     */
+    public void exportCsv(Path file) throws IOException {
+        DashboardModel snapshot = onFx(model::copy);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            snapshot.toCsv(out);
+        }
+    }
+
+    private Chart chart(String metric) {
+        Chart c = charts.get(metric);
+        if (c == null) throw new IllegalArgumentException("no chart for metric: " + metric);
+        return c;
+    }
+
+    private Chart createChart(String metric) {
+        DecimatedDataset line = new DecimatedDataset(List.of(metric), model.displayCap());
+        NumberAxis steps = new NumberAxis("step");
+        steps.setAutoRangeIncludesZero(false);
+        NumberAxis values = new NumberAxis();
+        values.setAutoRangeIncludesZero(false);
+        boolean sparse = metric.equals(DashboardModel.EVAL_ACCURACY); // a few evals: show the points themselves
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, sparse);
+        renderer.setSeriesPaint(0, sparse ? EVAL : LINE);
+        renderer.setSeriesStroke(0, new BasicStroke(1.2f));
+        renderer.setDrawSeriesLineAsPath(true); // one path per series, not one stroke per segment: far fewer draw calls
+        XYPlot plot = new XYPlot(line, steps, values, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        List<DecimatedDataset> datasets = List.of(line);
+        if (metric.equals(DashboardModel.REWARD_MEAN)) {
+            DecimatedDataset band = new DecimatedDataset(
+                    List.of(DashboardModel.REWARD_HI, DashboardModel.REWARD_LO), model.displayCap());
+            XYDifferenceRenderer fill = new XYDifferenceRenderer(BAND, BAND, false);
+            fill.setSeriesPaint(0, BAND);
+            fill.setSeriesPaint(1, BAND);
+            plot.setDataset(1, band);
+            plot.setRenderer(1, fill); // the default REVERSE order keeps the mean (dataset 0) on top
+            datasets = List.of(line, band);
+        }
+        String title = metric.equals(DashboardModel.REWARD_MEAN) ? "reward_mean ± std" : metric;
+        JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartViewer viewer = new ChartViewer(chart);
+        viewer.setId("chart-" + metric);
+        viewer.setPrefSize(360, 230);
+        viewer.setMinSize(200, 160);
+        if (viewer.getContextMenu() != null) {
+            MenuItem png = new MenuItem("Save chart as PNG…");
+            png.setOnAction(e -> choosePng(metric));
+            MenuItem csv = new MenuItem("Save all metrics as CSV…");
+            csv.setOnAction(e -> chooseCsv());
+            viewer.getContextMenu().getItems().addAll(new SeparatorMenuItem(), png, csv);
+        }
+        return new Chart(chart, viewer, datasets);
+    }
+
+    private ToolBar createToolBar() {
+        Button csv = new Button("Export CSV…");
+        csv.setId("exportCsv");
+        csv.setOnAction(e -> chooseCsv());
+        ComboBox<String> which = new ComboBox<>();
+        which.setId("pngMetric");
+        which.getItems().setAll(DashboardModel.CHARTED);
+        which.getSelectionModel().selectFirst();
+        Button png = new Button("Export PNG…");
+        png.setId("exportPng");
+        png.setOnAction(e -> choosePng(which.getValue()));
+        status.setId("exportStatus");
+        return new ToolBar(csv, which, png, status);
+    }
+
+    private void chooseCsv() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export metrics as CSV");
+        chooser.setInitialFileName("metrics.csv");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
+        var file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (file != null) inBackground(file.toPath(), () -> exportCsv(file.toPath()));
+    }
+
+    private void choosePng(String metric) {
+        if (metric == null) return;
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export " + metric + " chart as PNG");
+        chooser.setInitialFileName(metric + ".png");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG", "*.png"));
+        var file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (file != null) inBackground(file.toPath(), () -> exportPng(metric, file.toPath()));
+    }
+
+    private interface Export {
+        void run() throws IOException;
+    }
+
+    private void inBackground(Path file, Export export) {
+        status.setText("Saving " + file.getFileName() + "…");
+        exporter.execute(() -> {
+            String done;
+            try {
+                export.run();
+                done = "Saved " + file.getFileName();
+            } catch (IOException | RuntimeException e) {
+                done = "Export failed: " + e.getMessage();
+            }
+            String text = done;
+            Platform.runLater(() -> status.setText(text));
+        });
+    }
+
+    /** Runs on the FX thread and returns its result; direct when already there. */
+    private static <T> T onFx(Callable<T> work) throws IOException {
+        try {
+            if (Platform.isFxApplicationThread()) return work.call();
+            FutureTask<T> task = new FutureTask<>(work);
+            Platform.runLater(task);
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            if (cause instanceof UncheckedIOException io) throw io.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            throw new IOException(cause);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+}

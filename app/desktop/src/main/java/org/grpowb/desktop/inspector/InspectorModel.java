@@ -1,0 +1,256 @@
+package org.grpowb.desktop.inspector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.paint.Color;
+import org.grpowb.core.run.GroupRecord;
+import org.grpowb.core.run.RolloutRecord;
+import org.grpowb.core.run.StepRecord;
+import org.grpowb.core.run.TokenTrace;
+
+/**
+ * View model of the token inspector: which step, group and signal are shown, and the colour of every token.
+ * <p>
+ * The caller loads the {@link StepRecord} off the UI thread and sets it here on the UI thread; everything this
+ * class computes is in memory and linear in the group's (or step's) token count, so it never blocks on I/O.
+ * The colour scale is refitted whenever step, group, signal or scope changes: diverging signals are scaled by the
+ * largest |value| so that 0 is always the centre, sequential ones by their range.
+ */
+public final class InspectorModel {
+
+    /** Over which tokens a scale is fitted. */
+    public enum ScaleScope {
+        /** The shown group's tokens: contrast within one prompt. */
+        GROUP,
+        /** All the step's tokens: colours comparable across groups. */
+        STEP
+    }
+
+    /** One occurrence of searched text in a completion. */
+    public record TextHit(int group, int rollout, int offset) {
+    }
+
+    private final IntFunction<String> tokenText;
+    private final ObjectProperty<StepRecord> step = new SimpleObjectProperty<>(this, "step");
+    private final IntegerProperty groupIndex = new SimpleIntegerProperty(this, "groupIndex", 0);
+    private final ObjectProperty<Signal> signal = new SimpleObjectProperty<>(this, "signal", Signal.ADVANTAGE);
+    private final ObjectProperty<ScaleScope> scaleScope = new SimpleObjectProperty<>(this, "scaleScope",
+            ScaleScope.GROUP);
+    private final ReadOnlyObjectWrapper<GroupRecord> group = new ReadOnlyObjectWrapper<>(this, "group");
+    private final ReadOnlyObjectWrapper<ColourScale> scale = new ReadOnlyObjectWrapper<>(this, "scale",
+            ColourScale.fit(Signal.Scale.DIVERGING, List.of()));
+    /** The current signal's values per rollout of the shown group, cached so that drawing does not recompute them. */
+    private float[][] values = new float[0][];
+
+    /** @param tokenText the text of a token id, e.g. the run's model codec's {@code tokenText} */
+    public InspectorModel(IntFunction<String> tokenText) {
+        this.tokenText = Objects.requireNonNull(tokenText);
+        step.addListener((o, a, b) -> {
+            int n = b == null ? 0 : b.groups().size();
+            if (groupIndex.get() >= n || groupIndex.get() < 0) {
+                groupIndex.set(0); // refreshes through its listener when it changes
+            }
+            refresh();
+        });
+        groupIndex.addListener((o, a, b) -> refresh());
+        signal.addListener((o, a, b) -> refresh());
+        scaleScope.addListener((o, a, b) -> refresh());
+    }
+
+    public ObjectProperty<StepRecord> stepProperty() {
+        return step;
+    }
+
+    public StepRecord getStep() {
+        return step.get();
+    }
+
+    public void setStep(StepRecord s) {
+        step.set(s);
+    }
+
+    public IntegerProperty groupIndexProperty() {
+        return groupIndex;
+    }
+
+    public int getGroupIndex() {
+        return groupIndex.get();
+    }
+
+    public void setGroupIndex(int i) {
+        groupIndex.set(i);
+    }
+
+    public ObjectProperty<Signal> signalProperty() {
+        return signal;
+    }
+
+    public Signal getSignal() {
+        return signal.get() == null ? Signal.ADVANTAGE : signal.get();
+    }
+
+    public void setSignal(Signal s) {
+        signal.set(s);
+    }
+
+    public ObjectProperty<ScaleScope> scaleScopeProperty() {
+        return scaleScope;
+    }
+
+    public void setScaleScope(ScaleScope s) {
+        scaleScope.set(s);
+    }
+
+    /** The shown group; null when no step (or an empty one) is shown. */
+    public ReadOnlyObjectProperty<GroupRecord> groupProperty() {
+        return group.getReadOnlyProperty();
+    }
+
+    public GroupRecord getGroup() {
+        return group.get();
+    }
+
+    /** The colour scale in force; replaced (never mutated) when anything it depends on changes. */
+    public ReadOnlyObjectProperty<ColourScale> scaleProperty() {
+        return scale.getReadOnlyProperty();
+    }
+
+    public ColourScale getScale() {
+        return scale.get();
+    }
+
+    public int rolloutCount() {
+        GroupRecord g = group.get();
+        return g == null ? 0 : g.rollouts().size();
+    }
+
+    public RolloutRecord rollout(int rollout) {
+        return group.get().rollouts().get(rollout);
+    }
+
+    /** The current signal's values for a rollout of the shown group; null when its trace lacks the signal. */
+    public float[] values(int rollout) {
+        return values[rollout];
+    }
+
+    /** The colour-scale value of one token; NaN when the trace lacks the signal. */
+    public double value(int rollout, int token) {
+        float[] v = values[rollout];
+        return v == null ? Double.NaN : v[token];
+    }
+
+    /** Where the token's value lies on the legend, in [0, 1] (0.5 = centre); NaN when missing. */
+    public double scalePosition(int rollout, int token) {
+        return getScale().position(value(rollout, token));
+    }
+
+    public Color colourAt(int rollout, int token) {
+        return getScale().colour(value(rollout, token));
+    }
+
+    /** The raw text of a token of the shown group. */
+    public String tokenText(int rollout, int token) {
+        String s = tokenText.apply(rollout(rollout).trace().tokenIds()[token]);
+        return s == null ? "" : s;
+    }
+
+    /** Token text made visible in a box: whitespace shown as glyphs. */
+    public static String displayText(String raw) {
+        if (raw.isEmpty()) {
+            return "∅";
+        }
+        StringBuilder b = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            b.append(switch (c) {
+                case '\n' -> '⏎';
+                case '\r' -> '␍';
+                case '\t' -> '⇥';
+                case ' ' -> '·';
+                default -> c;
+            });
+        }
+        return b.toString();
+    }
+
+    /** Every stored value of one token on one line: what the tooltip and the details label show. */
+    public String tokenDetails(int rollout, int token) {
+        TokenTrace t = rollout(rollout).trace();
+        String raw = tokenText(rollout, token);
+        String cur = t.currentLogProbs() == null ? "—" : fmt(t.currentLogProbs()[token]);
+        String ratio = t.currentLogProbs() == null ? "—"
+                : fmt(Math.exp((double) t.currentLogProbs()[token] - t.logProbs()[token]));
+        String clipped = t.clipped() == null ? "—" : t.clipped()[token] != 0 ? "yes" : "no";
+        String thr = t.thr() == null ? "—" : fmt(t.thr()[token]);
+        return String.format(Locale.ROOT,
+                "rollout %d token %d \"%s\" (id %d) · log-prob old %s · log-prob current %s · ratio %s"
+                        + " · entropy %s · advantage %s · clipped %s · THR %s",
+                rollout, token, escape(raw), t.tokenIds()[token], fmt(t.logProbs()[token]), cur, ratio,
+                fmt(t.entropies()[token]), fmt(t.advantages()[token]), clipped, thr);
+    }
+
+    /** Number format of {@link #tokenDetails}: four decimals, {@code Locale.ROOT}. */
+    public static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** Case-insensitive occurrences of text in the shown step's completions, in group then rollout order. */
+    public List<TextHit> search(String text) {
+        List<TextHit> hits = new ArrayList<>();
+        StepRecord s = step.get();
+        if (s == null || text == null || text.isEmpty()) {
+            return hits;
+        }
+        String needle = text.toLowerCase(Locale.ROOT);
+        for (int g = 0; g < s.groups().size(); g++) {
+            List<RolloutRecord> rs = s.groups().get(g).rollouts();
+            for (int r = 0; r < rs.size(); r++) {
+                String hay = rs.get(r).completion().toLowerCase(Locale.ROOT);
+                for (int at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
+                    hits.add(new TextHit(g, r, at));
+                }
+            }
+        }
+        return hits;
+    }
+
+    private void refresh() {
+        StepRecord s = step.get();
+        int gi = groupIndex.get();
+        GroupRecord g = s == null || gi < 0 || gi >= s.groups().size() ? null : s.groups().get(gi);
+        Signal sig = getSignal();
+        float[][] vs = new float[g == null ? 0 : g.rollouts().size()][];
+        for (int r = 0; r < vs.length; r++) {
+            vs[r] = sig.values(g.rollouts().get(r).trace());
+        }
+        List<float[]> fitted = new ArrayList<>(Arrays.asList(vs));
+        if (scaleScope.get() == ScaleScope.STEP && s != null) {
+            fitted.clear();
+            for (GroupRecord other : s.groups()) {
+                if (other == g) {
+                    fitted.addAll(Arrays.asList(vs));
+                } else {
+                    other.rollouts().forEach(r -> fitted.add(sig.values(r.trace())));
+                }
+            }
+        }
+        values = vs;
+        group.set(g);
+        scale.set(ColourScale.fit(sig.scale(), fitted));
+    }
+
+    private static String escape(String raw) {
+        return raw.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+                .replace("\"", "\\\"");
+    }
+}

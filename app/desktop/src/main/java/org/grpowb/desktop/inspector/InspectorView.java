@@ -1,0 +1,308 @@
+package org.grpowb.desktop.inspector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.collections.FXCollections;
+import javafx.geometry.Bounds;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.CycleMethod;
+import javafx.scene.paint.LinearGradient;
+import javafx.scene.shape.Rectangle;
+import org.grpowb.core.run.GroupRecord;
+import org.grpowb.core.run.RolloutRecord;
+import org.grpowb.core.run.StepRecord;
+
+/**
+ * The token inspector. Top: the step (with a slot for the caller's step slider), the group, the signal, the scale's
+ * scope, a search field and the legend. Centre: the group's rollouts as a virtualised list, so that only the rows
+ * in view are laid out and drawn however many tokens the step has. Bottom: every value of the hovered token.
+ * <p>
+ * Node ids: {@code #step}, {@code #group}, {@code #signal}, {@code #stepScale}, {@code #search}, {@code #legend},
+ * {@code #legendMin}, {@code #legendMid}, {@code #legendMax}, {@code #rollouts}, {@code #tokenDetails}; per visible
+ * rollout {@code #tokens-<i>} (its canvas), {@code #header-<i>}, {@code #flip-<i>}, {@code #masked-<i>}.
+ */
+public final class InspectorView extends BorderPane {
+    private static final String NO_TOKEN = "hover over a token to see its values";
+
+    private final InspectorModel model;
+    private final Label stepLabel = new Label("no step");
+    private final StackPane stepControl = new StackPane();
+    private final ComboBox<GroupRecord> groupBox = new ComboBox<>();
+    private final ComboBox<Signal> signalBox = new ComboBox<>(FXCollections.observableArrayList(Signal.values()));
+    private final CheckBox stepScale = new CheckBox("step-wide scale");
+    private final TextField search = new TextField();
+    private final Rectangle legendBar = new Rectangle(180, 12);
+    private final Label legendMin = new Label();
+    private final Label legendMid = new Label();
+    private final Label legendMax = new Label();
+    private final Label legendTitle = new Label();
+    private final ListView<RolloutRecord> rollouts = new ListView<>();
+    private final Label details = new Label(NO_TOKEN);
+    private final List<RolloutCell> cells = new ArrayList<>();
+    private List<InspectorModel.TextHit> hits = List.of();
+    private int hitCursor = -1;
+    private String hitQuery = "";
+    private boolean syncing;
+
+    public InspectorView(InspectorModel model) {
+        this.model = model;
+        getStyleClass().add("token-inspector");
+
+        stepLabel.setId("step");
+        stepControl.setId("stepControl");
+        groupBox.setId("group");
+        groupBox.setPrefWidth(320);
+        groupBox.setCellFactory(v -> new GroupCell());
+        groupBox.setButtonCell(new GroupCell());
+        signalBox.setId("signal");
+        stepScale.setId("stepScale");
+        search.setId("search");
+        search.setPromptText("search completions");
+        search.setPrefColumnCount(14);
+        Node legend = buildLegend();
+
+        HBox top = new HBox(10, stepLabel, stepControl, new Label("group"), groupBox, new Label("colour by"),
+                signalBox, stepScale, search, legend);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(6));
+        setTop(top);
+
+        rollouts.setId("rollouts");
+        rollouts.setCellFactory(v -> {
+            RolloutCell c = new RolloutCell(model, this::hovered);
+            cells.add(c);
+            return c;
+        });
+        setCenter(rollouts);
+
+        details.setId("tokenDetails");
+        details.setWrapText(true);
+        details.setMinHeight(Region.USE_PREF_SIZE);
+        details.setStyle("-fx-font-family: 'Monospaced';");
+        details.setPadding(new Insets(4, 6, 4, 6));
+        details.setMaxWidth(Double.MAX_VALUE);
+        setBottom(details);
+
+        // view → model
+        groupBox.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
+            if (!syncing && b.intValue() >= 0) {
+                model.setGroupIndex(b.intValue());
+            }
+        });
+        signalBox.valueProperty().addListener((o, a, b) -> {
+            if (!syncing && b != null) {
+                model.setSignal(b);
+            }
+        });
+        stepScale.selectedProperty().addListener((o, a, b) ->
+                model.setScaleScope(b ? InspectorModel.ScaleScope.STEP : InspectorModel.ScaleScope.GROUP));
+        search.setOnAction(e -> nextHit(search.getText()));
+
+        // model → view
+        model.stepProperty().addListener((o, a, b) -> showStep(b));
+        model.groupIndexProperty().addListener((o, a, b) -> syncSelection());
+        model.signalProperty().addListener((o, a, b) -> syncSelection());
+        model.groupProperty().addListener((o, a, b) -> showGroup(b));
+        model.scaleProperty().addListener((o, a, b) -> {
+            showLegend();
+            cells.forEach(c -> c.tokenStrip().redraw());
+        });
+        showStep(model.getStep());
+        showGroup(model.getGroup());
+        showLegend();
+    }
+
+    /** Places the caller's step control (e.g. a slider over the run's steps) next to the step label. */
+    public void setStepControl(Node control) {
+        stepControl.getChildren().setAll(control == null ? List.of() : List.of(control));
+    }
+
+    public InspectorModel model() {
+        return model;
+    }
+
+    /** What the tooltip of a token shows; the same text appears in {@code #tokenDetails} while it is hovered. */
+    public String tokenDetailsAt(int rollout, int token) {
+        return model.tokenDetails(rollout, token);
+    }
+
+    /** The text now shown in {@code #tokenDetails}. */
+    public String shownDetails() {
+        return details.getText();
+    }
+
+    /** Scrolls a rollout of the shown group into view. Call on the FX thread. */
+    public void scrollToRollout(int rollout) {
+        rollouts.scrollTo(rollout);
+    }
+
+    /**
+     * A token's box in screen coordinates, scrolling its rollout into view (and laying the list out) when it is not
+     * shown. Call on the FX thread. Null when the rollout or token does not exist.
+     */
+    public Bounds tokenBounds(int rollout, int token) {
+        if (rollout < 0 || rollout >= model.rolloutCount()) {
+            return null;
+        }
+        TokenStrip s = visibleStrip(rollout);
+        if (s == null) {
+            rollouts.scrollTo(rollout);
+            rollouts.layout();
+            s = visibleStrip(rollout);
+        }
+        return s == null ? null : s.tokenBoundsOnScreen(token);
+    }
+
+    /** The rollout indices whose rows are now on screen, in no particular order. */
+    public List<Integer> visibleRollouts() {
+        List<Integer> out = new ArrayList<>();
+        for (RolloutCell c : cells) {
+            if (c.isVisible() && c.getGraphic() != null && c.tokenStrip().rollout() >= 0) {
+                out.add(c.tokenStrip().rollout());
+            }
+        }
+        return out;
+    }
+
+    /** Shows a search hit: selects its group and scrolls to (and selects) its rollout. */
+    public void revealHit(InspectorModel.TextHit hit) {
+        model.setGroupIndex(hit.group());
+        rollouts.scrollTo(hit.rollout());
+        rollouts.getSelectionModel().select(hit.rollout());
+    }
+
+    private TokenStrip visibleStrip(int rollout) {
+        for (RolloutCell c : cells) {
+            if (c.isVisible() && c.getGraphic() != null && c.tokenStrip().rollout() == rollout
+                    && c.getIndex() == rollout) {
+                return c.tokenStrip();
+            }
+        }
+        return null;
+    }
+
+    private void nextHit(String query) {
+        if (!query.equals(hitQuery)) {
+            hitQuery = query;
+            hits = model.search(query);
+            hitCursor = -1;
+        }
+        if (hits.isEmpty()) {
+            details.setText("no completion of this step contains \"" + query + "\"");
+            return;
+        }
+        hitCursor = (hitCursor + 1) % hits.size();
+        InspectorModel.TextHit h = hits.get(hitCursor);
+        revealHit(h);
+        details.setText(String.format(Locale.ROOT, "hit %d of %d: group %d, rollout %d, character %d",
+                hitCursor + 1, hits.size(), h.group(), h.rollout(), h.offset()));
+    }
+
+    private void hovered(int rollout, int token) {
+        details.setText(token < 0 ? NO_TOKEN : model.tokenDetails(rollout, token));
+    }
+
+    private void showStep(StepRecord s) {
+        syncing = true;
+        try {
+            groupBox.getItems().setAll(s == null ? List.of() : s.groups());
+            stepLabel.setText(s == null ? "no step" : "step " + s.step());
+            hitQuery = "";
+        } finally {
+            syncing = false;
+        }
+        syncSelection();
+    }
+
+    private void syncSelection() {
+        syncing = true;
+        try {
+            int g = model.getGroupIndex();
+            if (g >= 0 && g < groupBox.getItems().size()) {
+                groupBox.getSelectionModel().select(g);
+            } else {
+                groupBox.getSelectionModel().clearSelection();
+            }
+            signalBox.setValue(model.getSignal());
+        } finally {
+            syncing = false;
+        }
+    }
+
+    private void showGroup(GroupRecord g) {
+        details.setText(NO_TOKEN);
+        rollouts.getItems().setAll(g == null ? List.of() : g.rollouts());
+        rollouts.scrollTo(0);
+    }
+
+    private Node buildLegend() {
+        legendTitle.setStyle("-fx-font-size: 0.85em;");
+        legendMin.setId("legendMin");
+        legendMid.setId("legendMid");
+        legendMax.setId("legendMax");
+        legendBar.setStroke(Color.GRAY);
+        Region l = new Region();
+        Region r = new Region();
+        HBox.setHgrow(l, Priority.ALWAYS);
+        HBox.setHgrow(r, Priority.ALWAYS);
+        HBox labels = new HBox(legendMin, l, legendMid, r, legendMax);
+        labels.setPrefWidth(legendBar.getWidth());
+        labels.setMaxWidth(legendBar.getWidth());
+        VBox legend = new VBox(1, legendTitle, legendBar, labels);
+        legend.setId("legend");
+        legend.setAlignment(Pos.CENTER_LEFT);
+        return legend;
+    }
+
+    private void showLegend() {
+        ColourScale s = model.getScale();
+        legendBar.setFill(new LinearGradient(0, 0, 1, 0, true, CycleMethod.NO_CYCLE, s.stops()));
+        legendTitle.setText(model.getSignal().label());
+        if (s.kind() == Signal.Scale.BINARY) {
+            legendMin.setText("not clipped");
+            legendMid.setText("");
+            legendMax.setText("clipped");
+        } else {
+            legendMin.setText(short4(s.min()));
+            legendMid.setText(s.kind() == Signal.Scale.DIVERGING ? "0" : short4(s.mid()));
+            legendMax.setText(short4(s.max()));
+        }
+    }
+
+    private static String short4(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** Shows a group as its prompt and reference answer. */
+    private static final class GroupCell extends ListCell<GroupRecord> {
+        @Override
+        protected void updateItem(GroupRecord g, boolean empty) {
+            super.updateItem(g, empty);
+            if (empty || g == null) {
+                setText(null);
+                return;
+            }
+            String p = g.prompt().replace('\n', ' ');
+            if (p.length() > 60) {
+                p = p.substring(0, 60) + "…";
+            }
+            setText(p + "  → " + g.answer() + "  (group " + g.index() + ")");
+        }
+    }
+}

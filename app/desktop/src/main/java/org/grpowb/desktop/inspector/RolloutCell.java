@@ -1,0 +1,97 @@
+package org.grpowb.desktop.inspector;
+
+import java.util.Locale;
+import java.util.function.BiConsumer;
+import javafx.geometry.Insets;
+import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.grpowb.core.run.RolloutRecord;
+
+/** A list row: one rollout's header (reward, advantage, flip and mask marks, completion) over its token strip. */
+final class RolloutCell extends ListCell<RolloutRecord> {
+    private final InspectorModel model;
+    private final Label title = new Label();
+    private final Label flip = new Label("⇅ flip");
+    private final Label masked = new Label("masked");
+    private final Label completion = new Label();
+    private final TokenStrip strip;
+    private final VBox box;
+
+    /** @param onHover told (rollout, token) when the hovered token changes; token −1 when none */
+    RolloutCell(InspectorModel model, BiConsumer<Integer, Integer> onHover) {
+        this.model = model;
+        getStyleClass().add("rollout-cell");
+        strip = new TokenStrip(model, t -> onHover.accept(strip().rollout(), t));
+        flip.setStyle("-fx-text-fill: white; -fx-background-color: #c51b7d; -fx-padding: 0 4 0 4;"
+                + " -fx-font-weight: bold;");
+        masked.setStyle("-fx-text-fill: white; -fx-background-color: #636363; -fx-padding: 0 4 0 4;");
+        title.setStyle("-fx-font-family: 'Monospaced';");
+        completion.setStyle("-fx-text-fill: -fx-mid-text-color;");
+        completion.setMinWidth(0);
+        HBox.setHgrow(completion, Priority.ALWAYS);
+        completion.setMaxWidth(Double.MAX_VALUE);
+        HBox header = new HBox(8, title, flip, masked, completion);
+        header.setMinWidth(0);
+        box = new VBox(3, header, strip);
+        box.setMinWidth(0);
+        box.setPadding(new Insets(2, 0, 2, 0));
+        setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
+        // the graphic of a labeled is sized to its preferred width: make that the cell's own width
+        widthProperty().addListener((o, a, b) -> box.setPrefWidth(contentWidth(b.doubleValue())));
+    }
+
+    private TokenStrip strip() {
+        return strip;
+    }
+
+    TokenStrip tokenStrip() {
+        return strip;
+    }
+
+    private double contentWidth(double w) {
+        return Math.max(0, w - snappedLeftInset() - snappedRightInset());
+    }
+
+    @Override
+    protected void updateItem(RolloutRecord r, boolean empty) {
+        super.updateItem(r, empty);
+        if (empty || r == null || model.getGroup() == null || getIndex() >= model.rolloutCount()) {
+            strip.setRollout(-1);
+            setGraphic(null);
+            return;
+        }
+        int i = getIndex();
+        title.setText(String.format(Locale.ROOT, "#%-3d reward %s  A %+.4f%s", i, InspectorModel.fmt(r.reward()),
+                r.advantage(), r.verdict() == null ? "" : "  " + r.verdict().name().toLowerCase(Locale.ROOT)));
+        title.setId("header-" + i);
+        flip.setVisible(r.flipped());
+        flip.setManaged(r.flipped());
+        flip.setId("flip-" + i);
+        masked.setVisible(!r.kept());
+        masked.setManaged(!r.kept());
+        masked.setId("masked-" + i);
+        String c = r.completion().replace('\n', '⏎');
+        completion.setText(c.length() > 200 ? c.substring(0, 200) + "…" : c);
+        strip.setRollout(i);
+        box.setPrefWidth(contentWidth(getWidth()));
+        setGraphic(box);
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+        if (getGraphic() == null) {
+            return super.computePrefHeight(width);
+        }
+        double w = width >= 0 ? width : getWidth();
+        return snappedTopInset() + box.prefHeight(contentWidth(w)) + snappedBottomInset();
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return 0; // never wider than the list: tokens wrap instead
+    }
+}

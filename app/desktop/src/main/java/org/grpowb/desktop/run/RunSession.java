@@ -1,0 +1,164 @@
+package org.grpowb.desktop.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import javafx.animation.AnimationTimer;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.grpowb.core.engine.RunEvent;
+import org.grpowb.core.engine.RunSummary;
+import org.grpowb.core.engine.TrainingRun;
+import org.grpowb.core.project.Project;
+import org.grpowb.core.store.RunStore;
+
+/**
+ * The view model of one training run: starts it on a background thread, and hands its events to the views once per
+ * JavaFX pulse. The training thread only enqueues (never touches a node); an {@link AnimationTimer} drains the queue
+ * on the JavaFX thread, so however fast steps arrive, each frame sees one batch and the UI thread never waits.
+ */
+public final class RunSession {
+
+    /** Where the run is. */
+    public enum State { IDLE, RUNNING, PAUSED, STOPPING, FINISHED, FAILED }
+
+    private final ConcurrentLinkedQueue<RunEvent> inbox = new ConcurrentLinkedQueue<>();
+    private final List<Consumer<List<RunEvent>>> frameListeners = new ArrayList<>();
+    private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.IDLE);
+    private final IntegerProperty step = new SimpleIntegerProperty();
+    private final IntegerProperty totalSteps = new SimpleIntegerProperty();
+    private final DoubleProperty tokensPerS = new SimpleDoubleProperty();
+    private final StringProperty message = new SimpleStringProperty("");
+    private final AnimationTimer pump;
+    private volatile TrainingRun run;
+    private volatile long runId = -1;
+    private Thread worker;
+
+    public RunSession() {
+        pump = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                drain();
+            }
+        };
+    }
+
+    /** Listeners get, on the JavaFX thread, all events that arrived since the previous frame (never an empty list). */
+    public void onFrame(Consumer<List<RunEvent>> listener) {
+        frameListeners.add(listener);
+    }
+
+    /**
+     * Starts a new run of {@code project} into {@code storeFile}. Call on the JavaFX thread.
+     *
+     * @throws IllegalStateException if a run is in progress
+     */
+    public void start(Project project, Path storeFile) {
+        if (state.get() == State.RUNNING || state.get() == State.PAUSED || state.get() == State.STOPPING) {
+            throw new IllegalStateException("a run is in progress");
+        }
+        state.set(State.RUNNING);
+        message.set("");
+        totalSteps.set(project.training().steps());
+        step.set(0);
+        pump.start();
+        worker = new Thread(() -> {
+            try (RunStore store = RunStore.open(storeFile)) {
+                TrainingRun r = new TrainingRun(project, store, inbox::add);
+                run = r;
+                RunSummary s = r.start();
+                inbox.add(new RunEvent.Finished(s.runId(), s));
+            } catch (RuntimeException e) {
+                inbox.add(new RunEvent.Finished(runId, new RunSummary(runId, "failed", step.get(), Double.NaN,
+                        Double.NaN, 0, e.getMessage() == null ? e.toString() : e.getMessage())));
+            }
+        }, "training");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public void pause() {
+        TrainingRun r = run;
+        if (r != null && state.get() == State.RUNNING) {
+            r.pause();
+            state.set(State.PAUSED);
+        }
+    }
+
+    public void resume() {
+        TrainingRun r = run;
+        if (r != null && state.get() == State.PAUSED) {
+            r.resumeTraining();
+            state.set(State.RUNNING);
+        }
+    }
+
+    public void stop() {
+        TrainingRun r = run;
+        if (r != null && (state.get() == State.RUNNING || state.get() == State.PAUSED)) {
+            r.requestStop();
+            state.set(State.STOPPING);
+        }
+    }
+
+    /** Drains the queue now; the frame timer calls it, tests may too. Must run on the JavaFX thread. */
+    public void drain() {
+        List<RunEvent> batch = new ArrayList<>();
+        for (RunEvent e; (e = inbox.poll()) != null; ) {
+            batch.add(e);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        for (RunEvent e : batch) {
+            if (e instanceof RunEvent.Started st) {
+                runId = st.runId();
+            } else if (e instanceof RunEvent.StepCompleted sc) {
+                step.set(sc.step().step());
+                tokensPerS.set(sc.step().metrics().tokensPerS());
+            } else if (e instanceof RunEvent.Finished f) {
+                RunSummary s = f.summary();
+                boolean ok = s.status().equals("done") || s.status().equals("stopped");
+                state.set(ok ? State.FINISHED : State.FAILED);
+                message.set(s.message());
+                pump.stop();
+            }
+        }
+        for (Consumer<List<RunEvent>> l : frameListeners) {
+            l.accept(batch);
+        }
+    }
+
+    public ObjectProperty<State> stateProperty() {
+        return state;
+    }
+
+    public IntegerProperty stepProperty() {
+        return step;
+    }
+
+    public IntegerProperty totalStepsProperty() {
+        return totalSteps;
+    }
+
+    public DoubleProperty tokensPerSProperty() {
+        return tokensPerS;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    /** The current run's id, or −1 before it has started. */
+    public long runId() {
+        return runId;
+    }
+}

@@ -1,0 +1,130 @@
+package org.grpowb.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import javafx.scene.Scene;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TreeView;
+import javafx.stage.Stage;
+import org.grpowb.desktop.dashboard.DashboardModel;
+import org.grpowb.desktop.run.RunSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The window as a user drives it: open the sample project (copied, with a short budget), press Run, watch the
+ * dashboard's series grow, pause and resume, and read a token's values in the inspector.
+ */
+class WorkbenchTest extends ApplicationTest {
+
+    @TempDir
+    static Path dir;
+
+    private Workbench workbench;
+
+    @Override
+    public void start(Stage stage) throws IOException {
+        Path project = dir.resolve("arithmetic");
+        copyTree(Path.of("../../sample-projects/arithmetic"), project);
+        workbench = new Workbench(project, Map.of("training.steps", 40, "training.prompts_per_step", 8,
+                "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50));
+        stage.setScene(new Scene(workbench.root(), 1400, 900));
+        stage.show();
+    }
+
+    @Test
+    void runPauseResumeAndInspectATokenLive() {
+        TreeView<?> explorer = lookup("#explorer").queryAs(TreeView.class);
+        assertEquals("arithmetic", String.valueOf(explorer.getRoot().getValue()));
+        RunSession session = workbench.session();
+        DashboardModel dashboard = workbench.views().dashboard().model();
+
+        clickOn("#run");
+        waitUntil(() -> dashboard.size(DashboardModel.REWARD_MEAN) >= 3, "the reward series grows");
+        int seen = dashboard.size(DashboardModel.REWARD_MEAN);
+        waitUntil(() -> dashboard.size(DashboardModel.REWARD_MEAN) > seen, "and keeps growing");
+
+        waitUntil(() -> dashboard.size(DashboardModel.REWARD_MEAN) >= 15, "a live dashboard worth a look");
+        screenshot("main-window-live-run.png");
+
+        clickOn("#pause");
+        assertEquals(RunSession.State.PAUSED, session.stateProperty().get());
+        sleep(400);
+        int pausedAt = session.stepProperty().get();
+        sleep(600);
+        assertTrue(session.stepProperty().get() <= pausedAt + 1, "paused: at most the step in flight completes");
+        clickOn("#resume");
+        waitUntil(() -> session.stepProperty().get() > pausedAt + 1, "resumed");
+
+        clickOn("#tab-inspector");
+        waitUntil(() -> workbench.views().inspector().model().getStep() != null, "the inspector shows a step");
+        var bounds = workbench.views().inspector().tokenBounds(0, 0);
+        assertNotNull(bounds, "the first rollout's first token is drawn");
+        moveTo(new javafx.geometry.Point2D(bounds.getCenterX(), bounds.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        String details = workbench.views().inspector().tokenDetailsAt(0, 0);
+        screenshot("token-inspector.png");
+        assertTrue(details.contains("advantage") && details.contains("THR"), details);
+
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "the run finishes");
+        assertEquals(40, session.stepProperty().get());
+        ListView<?> problems = lookup("#problems").queryAs(ListView.class);
+        assertTrue(problems.getItems().isEmpty(), "no problems: " + problems.getItems());
+        assertFalse(lookup("#console").queryAs(ListView.class).getItems().isEmpty());
+    }
+
+    /**
+     * Saves what the window shows to {@code target/screenshots/} (the README's screenshots come from here:
+     * {@code xvfb-run -a mvn -pl app/desktop test -Dtest=WorkbenchTest}).
+     */
+    private void screenshot(String name) {
+        Path out = Path.of("target", "screenshots", name);
+        var image = WaitForAsyncUtils.asyncFx(() -> workbench.root().getScene().snapshot(null));
+        try {
+            Files.createDirectories(out.getParent());
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image.get(), null), "png",
+                    out.toFile());
+        } catch (Exception e) {
+            throw new AssertionError("cannot save " + out, e);
+        }
+        assertTrue(Files.exists(out));
+    }
+
+    private static void waitUntil(BooleanSupplier condition, String what) {
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out waiting until " + what, e);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path rel = from.relativize(p);
+                if (rel.toString().startsWith("runs")) {
+                    continue;
+                }
+                Path q = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+}

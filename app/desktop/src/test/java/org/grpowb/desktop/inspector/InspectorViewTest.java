@@ -1,0 +1,223 @@
+package org.grpowb.desktop.inspector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.grpowb.core.run.GroupRecord;
+import org.grpowb.core.run.StepRecord;
+import org.junit.jupiter.api.Test;
+import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
+
+class InspectorViewTest extends ApplicationTest {
+    private InspectorModel model;
+    private InspectorView view;
+
+    @Override
+    public void start(Stage stage) {
+        model = new InspectorModel(Steps.TEXT);
+        view = new InspectorView(model);
+        stage.setScene(new Scene(view, 1300, 700));
+        stage.show();
+    }
+
+    private void show(StepRecord step) {
+        interact(() -> model.setStep(step));
+    }
+
+    @Test
+    void theGroupBoxListsBothPromptsAndPickingOneShowsItsRollouts() {
+        show(Steps.small());
+        ComboBox<GroupRecord> groups = lookup("#group").queryComboBox();
+        assertEquals(2, groups.getItems().size());
+        assertEquals("What is 2+2?", groups.getItems().get(0).prompt());
+        assertEquals("What is 3+4?", groups.getItems().get(1).prompt());
+
+        clickOn("#group");
+        clickOn("What is 3+4?  → 7  (group 1)");
+        assertEquals(1, model.getGroupIndex());
+        ListView<?> rollouts = lookup("#rollouts").queryListView();
+        assertEquals(4, rollouts.getItems().size());
+        assertEquals(model.getStep().groups().get(1).rollouts(), rollouts.getItems());
+    }
+
+    @Test
+    void searchingJumpsToTheGroupAndRolloutOfTheHit() {
+        show(Steps.small());
+        clickOn("#search").write("t21").type(KeyCode.ENTER);
+        assertEquals(1, model.getGroupIndex());
+        assertEquals(1, lookup("#rollouts").queryListView().getSelectionModel().getSelectedIndex());
+        assertEquals("hit 1 of 1: group 1, rollout 1, character 3",
+                lookup("#tokenDetails").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void flippedAndMaskedRolloutsAreMarked() {
+        show(Steps.small());
+        assertTrue(lookup("#flip-1").query().isVisible());
+        assertFalse(lookup("#flip-0").query().isVisible());
+        assertTrue(lookup("#masked-2").query().isVisible());
+        assertFalse(lookup("#masked-0").query().isVisible());
+        assertNotNull(lookup("#tokens-3").query());
+    }
+
+    @Test
+    void switchingTheSignalRecoloursTheToken() {
+        show(Steps.small());
+        Color advantage = pixelOfToken(0, 0);
+        // rollout 0 has A = +0.75, the group's largest: the far positive (blue) end of the diverging scale
+        assertTrue(model.scalePosition(0, 0) > 0.5);
+        assertTrue(advantage.getBlue() > advantage.getRed() + 0.3, advantage.toString());
+        assertClose(model.colourAt(0, 0), advantage);
+        assertEquals("0", lookup("#legendMid").queryAs(Label.class).getText());
+        assertEquals("0.750", lookup("#legendMax").queryAs(Label.class).getText());
+
+        clickOn("#signal");
+        clickOn(Signal.ENTROPY.label());
+        assertEquals(Signal.ENTROPY, model.getSignal());
+        Color entropy = pixelOfToken(0, 0);
+        assertNotEquals(advantage, entropy);
+        assertClose(model.getScale().colour(0.7), entropy);
+
+        clickOn("#signal");
+        clickOn(Signal.CLIPPED.label());
+        assertClose(model.getScale().colour(1), pixelOfToken(0, 1));
+        assertClose(model.getScale().colour(0), pixelOfToken(0, 0));
+        assertEquals("clipped", lookup("#legendMax").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void hoveringATokenShowsEveryValue() {
+        show(Steps.small());
+        Bounds b = onFx(() -> view.tokenBounds(0, 1));
+        moveTo(new Point2D(b.getCenterX(), b.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        String shown = lookup("#tokenDetails").queryAs(Label.class).getText();
+        assertEquals(view.tokenDetailsAt(0, 1), shown);
+        for (String part : new String[] {"\"t2\"", "log-prob old -1.0000", "log-prob current -1.1000",
+            "ratio 0.9048", "entropy 1.2000", "advantage 0.7500", "clipped yes", "THR -0.3000"}) {
+            assertTrue(shown.contains(part), part + " in " + shown);
+        }
+        assertEquals(view.tokenDetailsAt(0, 1), shownTooltipText());
+
+        Bounds other = onFx(() -> view.tokenBounds(1, 1));
+        moveTo(new Point2D(other.getCenterX(), other.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(lookup("#tokenDetails").queryAs(Label.class).getText().startsWith("rollout 1 token 1 \"\\n\""),
+                lookup("#tokenDetails").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void aHundredThousandTokenStepLoadsAndScrollsToTheEnd() {
+        StepRecord big = Steps.large(1000, 100);
+        long[] onFxThread = new long[1];
+        long t0 = System.nanoTime();
+        interact(() -> {
+            long s = System.nanoTime();
+            model.setStep(big);
+            view.applyCss();
+            view.layout();
+            onFxThread[0] = System.nanoTime() - s;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        long load = System.nanoTime() - t0;
+        assertTrue(view.visibleRollouts().size() < 100, "only rows in view are built: " + view.visibleRollouts());
+
+        clickOn(onFx(() -> view.tokenBounds(0, 0)) == null ? "#rollouts" : "#tokens-0");
+        long t1 = System.nanoTime();
+        type(KeyCode.END);
+        WaitForAsyncUtils.waitForFxEvents();
+        long end = System.nanoTime() - t1;
+        assertTrue(view.visibleRollouts().contains(999), "last rollout in view: " + view.visibleRollouts());
+
+        long t2 = System.nanoTime();
+        interact(() -> {
+            for (Signal s : Signal.values()) {
+                model.setSignal(s);
+                view.layout();
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        long recolour = System.nanoTime() - t2;
+
+        Bounds last = onFx(() -> view.tokenBounds(999, 99));
+        assertNotNull(last);
+        moveTo(new Point2D(last.getCenterX(), last.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(lookup("#tokenDetails").queryAs(Label.class).getText().startsWith("rollout 999 token 99 "));
+
+        long t3 = System.nanoTime();
+        interact(() -> {
+            view.scrollToRollout(0);
+            view.layout();
+            view.scrollToRollout(500);
+            view.layout();
+            view.scrollToRollout(999);
+            view.layout();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        long jumps = System.nanoTime() - t3;
+        System.out.printf("[inspector] 100k tokens: set step + CSS + layout + draw %.1f ms on the FX thread"
+                        + " (%.1f ms until the next pulse rendered); End key scroll %.1f ms; 7 signal switches %.1f ms;"
+                        + " 3 jumps (0, 500, 999) %.1f ms%n", onFxThread[0] / 1e6, load / 1e6, end / 1e6,
+                recolour / 1e6, jumps / 1e6);
+    }
+
+    /** The text of the tooltip on screen, waiting for its show delay; null when none appears. */
+    private String shownTooltipText() {
+        try {
+            WaitForAsyncUtils.waitFor(3, java.util.concurrent.TimeUnit.SECONDS,
+                    () -> listWindows().stream().anyMatch(w -> w instanceof Tooltip && w.isShowing()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+        return listWindows().stream().filter(w -> w instanceof Tooltip && w.isShowing())
+                .map(w -> ((Tooltip) w).getText()).findFirst().orElse(null);
+    }
+
+    private Color pixelOfToken(int rollout, int token) {
+        return onFx(() -> {
+            Bounds screen = view.tokenBounds(rollout, token);
+            Node n = view.lookup("#tokens-" + rollout);
+            Canvas c = (Canvas) n;
+            Bounds local = c.screenToLocal(screen);
+            WritableImage img = c.snapshot(null, null);
+            return img.getPixelReader().getColor((int) local.getMinX() + 1, (int) local.getMinY() + 1);
+        });
+    }
+
+    private <T> T onFx(java.util.concurrent.Callable<T> work) {
+        AtomicReference<T> out = new AtomicReference<>();
+        interact(() -> {
+            try {
+                out.set(work.call());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return out.get();
+    }
+
+    private static void assertClose(Color expected, Color actual) {
+        double d = Math.abs(expected.getRed() - actual.getRed()) + Math.abs(expected.getGreen() - actual.getGreen())
+                + Math.abs(expected.getBlue() - actual.getBlue());
+        assertTrue(d < 0.05, "expected " + expected + " got " + actual);
+    }
+}

@@ -26,7 +26,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The window as a user drives it: open the sample project (copied, with a short budget), press Run, watch the
- * dashboard's series grow, pause and resume, and read a token's values in the inspector.
+ * dashboard's series grow, pause and resume, read a token's values in the inspector, and stop.
  */
 class WorkbenchTest extends ApplicationTest {
 
@@ -39,7 +39,7 @@ class WorkbenchTest extends ApplicationTest {
     public void start(Stage stage) throws IOException {
         Path project = dir.resolve("arithmetic");
         copyTree(Path.of("../../sample-projects/arithmetic"), project);
-        workbench = new Workbench(project, Map.of("training.steps", 40, "training.prompts_per_step", 8,
+        workbench = new Workbench(project, Map.of("training.steps", 2000, "training.prompts_per_step", 8,
                 "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50));
         stage.setScene(new Scene(workbench.root(), 1400, 900));
         stage.show();
@@ -79,8 +79,10 @@ class WorkbenchTest extends ApplicationTest {
         screenshot("token-inspector.png");
         assertTrue(details.contains("advantage") && details.contains("THR"), details);
 
-        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "the run finishes");
-        assertEquals(40, session.stepProperty().get());
+        clickOn("#stop");
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "the run stops");
+        assertTrue(session.messageProperty().get().startsWith("stopped at step"), session.messageProperty().get());
+        assertTrue(session.stepProperty().get() < 2000);
         ListView<?> problems = lookup("#problems").queryAs(ListView.class);
         assertTrue(problems.getItems().isEmpty(), "no problems: " + problems.getItems());
         assertFalse(lookup("#console").queryAs(ListView.class).getItems().isEmpty());

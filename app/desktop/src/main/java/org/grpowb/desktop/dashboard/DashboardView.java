@@ -152,6 +152,8 @@ public final class DashboardView extends BorderPane {
         steps.setAutoRangeIncludesZero(false);
         NumberAxis values = new NumberAxis();
         values.setAutoRangeIncludesZero(false);
+        // a constant metric (clip_frac stuck at 0.02) would otherwise get a 1e-8-wide axis with unreadable ticks
+        values.setAutoRangeMinimumSize(1e-4);
         boolean sparse = metric.equals(DashboardModel.EVAL_ACCURACY); // a few evals: show the points themselves
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, sparse);
         renderer.setSeriesPaint(0, sparse ? EVAL : LINE);

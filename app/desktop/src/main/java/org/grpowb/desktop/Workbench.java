@@ -55,6 +55,9 @@ public final class Workbench {
     private final Preferences prefs = Preferences.userNodeForPackage(Workbench.class);
     private Path projectDir;
     private Project project;
+    private org.grpowb.desktop.config.RunConfigView config;
+    private final Tab configTab = tab("Configuration", new Label("no project"));
+    private org.grpowb.desktop.history.RunHistoryView history;
     private org.grpowb.api.TokenCodec codec;
 
     /**
@@ -64,6 +67,8 @@ public final class Workbench {
     public Workbench(Path projectDir, Map<String, Object> overrides) {
         this.overrides = Map.copyOf(overrides);
         this.views = new LiveViews(session, id -> codecText(id));
+        this.projectDir = projectDir;
+        this.history = new org.grpowb.desktop.history.RunHistoryView(storeFile());
         root.setTop(toolbar());
         root.setCenter(body());
         root.setBottom(statusBar());
@@ -76,6 +81,7 @@ public final class Workbench {
                     + (session.messageProperty().get().isEmpty() ? "" : ": " + session.messageProperty().get()));
             if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
                 refreshExplorer();
+                history.reload();
             }
             if (now == RunSession.State.FAILED) {
                 problems.getItems().add("run failed: " + session.messageProperty().get());
@@ -95,6 +101,14 @@ public final class Workbench {
         return views;
     }
 
+    org.grpowb.desktop.config.RunConfigView config() {
+        return config;
+    }
+
+    org.grpowb.desktop.history.RunHistoryView history() {
+        return history;
+    }
+
     /** Opens a project: its tree in the explorer, or its problems (file, line, field) in the problems list. */
     public void open(Path dir) {
         projectDir = dir;
@@ -102,6 +116,9 @@ public final class Workbench {
         try {
             project = new ProjectLoader(PluginRegistry.discover()).load(dir, overrides);
             codec = null;
+            config = new org.grpowb.desktop.config.RunConfigView(
+                    new org.grpowb.desktop.config.RunConfigModel(project, PluginRegistry.discover()));
+            configTab.setContent(config);
             log("opened " + project.file());
         } catch (ProjectException e) {
             project = null;
@@ -119,14 +136,7 @@ public final class Workbench {
     }
 
     private ToolBar toolbar() {
-        Button run = button("Run", "run", () -> {
-            if (project == null) {
-                problems.getItems().add("fix the project's problems before running");
-                return;
-            }
-            views.clear();
-            session.start(project, storeFile());
-        });
+        Button run = button("Run", "run", this::run);
         Button pause = button("Pause", "pause", session::pause);
         Button resume = button("Resume", "resume", session::resume);
         Button stop = button("Stop", "stop", session::stop);
@@ -152,6 +162,31 @@ public final class Workbench {
         return new ToolBar(run, pause, resume, stop);
     }
 
+    /** Runs the project with the configuration editor's changes, refusing while any setting is invalid. */
+    private void run() {
+        if (project == null) {
+            problems.getItems().add("fix the project's problems before running");
+            return;
+        }
+        Project toRun = project;
+        if (config != null) {
+            if (!config.model().valid()) {
+                problems.getItems().add(config.model().invalidCount() + " invalid setting(s) in the run configuration");
+                return;
+            }
+            Map<String, Object> all = new java.util.LinkedHashMap<>(overrides);
+            all.putAll(config.model().overrides());
+            try {
+                toRun = new ProjectLoader(PluginRegistry.discover()).load(projectDir, all);
+            } catch (RuntimeException e) {
+                problems.getItems().add(String.valueOf(e.getMessage()));
+                return;
+            }
+        }
+        views.clear();
+        session.start(toRun, storeFile());
+    }
+
     private static Button button(String text, String id, Runnable action) {
         Button b = new Button(text);
         b.setId(id);
@@ -163,7 +198,9 @@ public final class Workbench {
         explorer.setId("explorer");
         TabPane editors = new TabPane(
                 tab("Dashboard", views.dashboard()),
-                tab("Inspector", views.inspector()));
+                tab("Inspector", views.inspector()),
+                configTab,
+                tab("Runs", history));
         editors.setId("editors");
         console.setId("console");
         problems.setId("problems");

@@ -26,7 +26,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The window as a user drives it: open the sample project (copied, with a short budget), press Run, watch the
- * dashboard's series grow, pause and resume, read a token's values in the inspector, and stop.
+ * dashboard's series grow, pause and resume, read a token's values in the inspector, stop, find the run in the
+ * history, and have Run refuse an invalid setting.
  */
 class WorkbenchTest extends ApplicationTest {
 
@@ -86,6 +87,20 @@ class WorkbenchTest extends ApplicationTest {
         ListView<?> problems = lookup("#problems").queryAs(ListView.class);
         assertTrue(problems.getItems().isEmpty(), "no problems: " + problems.getItems());
         assertFalse(lookup("#console").queryAs(ListView.class).getItems().isEmpty());
+
+        // the finished run is listed in the run history
+        clickOn("#tab-runs");
+        javafx.scene.control.TableView<?> runs = lookup("#runsTable").queryAs(javafx.scene.control.TableView.class);
+        waitUntil(() -> runs.getItems().size() == 1 && !workbench.history().loadingProperty().get(), "the run is listed");
+
+        // an invalid setting in the run configuration is flagged and Run refuses to start
+        clickOn("#tab-configuration");
+        interact(() -> workbench.config().model().entry("training.group_size").textProperty().set("1"));
+        assertFalse(workbench.config().model().valid());
+        clickOn("#run");
+        assertTrue(problems.getItems().stream().anyMatch(p -> String.valueOf(p).contains("invalid setting")),
+                "problems: " + problems.getItems());
+        assertEquals(RunSession.State.FINISHED, session.stateProperty().get(), "nothing started");
     }
 
     /**

@@ -77,7 +77,14 @@ public final class InspectorView extends BorderPane {
         search.setPrefColumnCount(14);
         Node legend = buildLegend();
 
-        HBox top = new HBox(10, stepLabel, stepControl, new Label("group"), groupBox, new Label("colour by"),
+        Label groupLabel = new Label("group");
+        Label signalLabel = new Label("colour by");
+        // labels keep their text; the group box and the search field give way when the window is narrow
+        for (Region r : List.of(stepLabel, groupLabel, signalLabel, stepScale, signalBox)) {
+            r.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        groupBox.setMinWidth(120);
+        HBox top = new HBox(10, stepLabel, stepControl, groupLabel, groupBox, signalLabel,
                 signalBox, stepScale, search, legend);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(6));

@@ -118,6 +118,7 @@ public final class RunSession {
         if (batch.isEmpty()) {
             return;
         }
+        RunSummary finished = null;
         for (RunEvent e : batch) {
             if (e instanceof RunEvent.Started st) {
                 runId = st.runId();
@@ -125,15 +126,18 @@ public final class RunSession {
                 step.set(sc.step().step());
                 tokensPerS.set(sc.step().metrics().tokensPerS());
             } else if (e instanceof RunEvent.Finished f) {
-                RunSummary s = f.summary();
-                boolean ok = s.status().equals("done") || s.status().equals("stopped");
-                state.set(ok ? State.FINISHED : State.FAILED);
-                message.set(s.message());
-                pump.stop();
+                finished = f.summary();
             }
         }
         for (Consumer<List<RunEvent>> l : frameListeners) {
             l.accept(batch);
+        }
+        // the end of the run is announced after the views have seen its last steps and evaluation
+        if (finished != null) {
+            boolean ok = finished.status().equals("done") || finished.status().equals("stopped");
+            message.set(finished.message());
+            state.set(ok ? State.FINISHED : State.FAILED);
+            pump.stop();
         }
     }
 

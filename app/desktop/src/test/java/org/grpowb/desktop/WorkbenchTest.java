@@ -67,18 +67,22 @@ class WorkbenchTest extends ApplicationTest {
         int pausedAt = session.stepProperty().get();
         sleep(600);
         assertTrue(session.stepProperty().get() <= pausedAt + 1, "paused: at most the step in flight completes");
-        clickOn("#resume");
-        waitUntil(() -> session.stepProperty().get() > pausedAt + 1, "resumed");
-
+        // while paused, look at a group whose rollouts disagree (non-zero advantages) and hover its best rollout
         clickOn("#tab-inspector");
         waitUntil(() -> workbench.views().inspector().model().getStep() != null, "the inspector shows a step");
-        var bounds = workbench.views().inspector().tokenBounds(0, 0);
-        assertNotNull(bounds, "the first rollout's first token is drawn");
+        var model = workbench.views().inspector().model();
+        int[] pick = informative(model.getStep());
+        interact(() -> model.setGroupIndex(pick[0]));
+        var bounds = workbench.views().inspector().tokenBounds(pick[1], 0);
+        assertNotNull(bounds, "the chosen rollout's first token is drawn");
         moveTo(new javafx.geometry.Point2D(bounds.getCenterX(), bounds.getCenterY()));
         WaitForAsyncUtils.waitForFxEvents();
-        String details = workbench.views().inspector().tokenDetailsAt(0, 0);
-        screenshot("token-inspector.png");
+        String details = workbench.views().inspector().tokenDetailsAt(pick[1], 0);
         assertTrue(details.contains("advantage") && details.contains("THR"), details);
+        screenshot("token-inspector.png");
+
+        clickOn("#resume");
+        waitUntil(() -> session.stepProperty().get() > pausedAt + 1, "resumed");
 
         clickOn("#stop");
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "the run stops");
@@ -118,6 +122,23 @@ class WorkbenchTest extends ApplicationTest {
             throw new AssertionError("cannot save " + out, e);
         }
         assertTrue(Files.exists(out));
+    }
+
+    /** The first group with a non-zero advantage, and its rollout with the largest advantage. */
+    private static int[] informative(org.grpowb.core.run.StepRecord step) {
+        for (int g = 0; g < step.groups().size(); g++) {
+            var rs = step.groups().get(g).rollouts();
+            int best = 0;
+            for (int i = 1; i < rs.size(); i++) {
+                if (rs.get(i).advantage() > rs.get(best).advantage()) {
+                    best = i;
+                }
+            }
+            if (rs.get(best).advantage() > 0) {
+                return new int[]{g, best};
+            }
+        }
+        return new int[]{0, 0};
     }
 
     private static void waitUntil(BooleanSupplier condition, String what) {

@@ -58,6 +58,7 @@ public final class Workbench {
     private org.grpowb.desktop.config.RunConfigView config;
     private final Tab configTab = tab("Configuration", new Label("no project"));
     private org.grpowb.desktop.history.RunHistoryView history;
+    private final Tab historyTab;
     private org.grpowb.api.TokenCodec codec;
 
     /**
@@ -69,7 +70,8 @@ public final class Workbench {
         this.views = new LiveViews(session, id -> codecText(id));
         this.projectDir = projectDir;
         this.history = new org.grpowb.desktop.history.RunHistoryView(storeFile());
-        root.setTop(toolbar());
+        this.historyTab = tab("Runs", history);
+        root.setTop(new javafx.scene.layout.VBox(menus(), toolbar()));
         root.setCenter(body());
         root.setBottom(statusBar());
         root.getStyleClass().add("workbench");
@@ -133,6 +135,54 @@ public final class Workbench {
 
     public Path storeFile() {
         return projectDir.toAbsolutePath().resolve("runs").resolve("runs.db");
+    }
+
+    private javafx.scene.control.MenuBar menus() {
+        javafx.scene.control.MenuItem openItem = new javafx.scene.control.MenuItem("Open Project…");
+        openItem.setId("openProject");
+        openItem.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        openItem.setOnAction(e -> {
+            javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+            chooser.setTitle("Open a GRPO Workbench project (a folder with project.yaml)");
+            java.io.File dir = chooser.showDialog(root.getScene().getWindow());
+            if (dir != null) {
+                openFromUi(dir.toPath());
+            }
+        });
+        javafx.scene.control.CheckMenuItem dark = new javafx.scene.control.CheckMenuItem("Dark Theme");
+        dark.setId("darkTheme");
+        dark.setSelected(prefs.getBoolean("theme.dark", false));
+        dark.setAccelerator(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        dark.selectedProperty().addListener((o, was, now) -> {
+            prefs.putBoolean("theme.dark", now);
+            applyTheme(now);
+        });
+        root.sceneProperty().addListener((o, was, scene) -> {
+            if (scene != null) {
+                applyTheme(dark.isSelected());
+            }
+        });
+        return new javafx.scene.control.MenuBar(new javafx.scene.control.Menu("File", null, openItem),
+                new javafx.scene.control.Menu("View", null, dark));
+    }
+
+    private void applyTheme(boolean dark) {
+        if (root.getScene() != null) {
+            Themes.apply(root.getScene(), dark ? Themes.DARK : Themes.LIGHT);
+        }
+    }
+
+    /** Opens another project in this window; refused while a run is in progress. */
+    public void openFromUi(Path dir) {
+        RunSession.State st = session.stateProperty().get();
+        if (st == RunSession.State.RUNNING || st == RunSession.State.PAUSED || st == RunSession.State.STOPPING) {
+            problems.getItems().add("stop the run before opening another project");
+            return;
+        }
+        open(dir);
+        views.clear();
+        history = new org.grpowb.desktop.history.RunHistoryView(storeFile());
+        historyTab.setContent(history);
     }
 
     private ToolBar toolbar() {
@@ -200,7 +250,7 @@ public final class Workbench {
                 tab("Dashboard", views.dashboard()),
                 tab("Inspector", views.inspector()),
                 configTab,
-                tab("Runs", history));
+                historyTab);
         editors.setId("editors");
         console.setId("console");
         problems.setId("problems");

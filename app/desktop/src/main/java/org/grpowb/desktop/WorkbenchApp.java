@@ -8,7 +8,7 @@ import javafx.stage.Stage;
 
 /**
  * Starts the workbench window on a project (the bundled sample project by default). {@code --dark} picks the dark
- * theme.
+ * theme for this start; View → Dark Theme picks it for good.
  */
 public final class WorkbenchApp extends Application {
 
@@ -19,7 +19,9 @@ public final class WorkbenchApp extends Application {
                 .orElse(Path.of(System.getProperty("grpowb.home", "."), "sample-projects", "arithmetic"));
         Workbench workbench = new Workbench(project, Map.of());
         Scene scene = new Scene(workbench.root(), 1400, 900);
-        Themes.apply(scene, args.contains("--dark") ? Themes.DARK : Themes.LIGHT);
+        if (args.contains("--dark")) {
+            Themes.apply(scene, Themes.DARK);
+        }
         stage.setTitle("GRPO Workbench — " + project.toAbsolutePath().normalize().getFileName());
         stage.setScene(scene);
         stage.show();

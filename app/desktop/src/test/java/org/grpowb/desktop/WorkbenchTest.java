@@ -39,7 +39,9 @@ class WorkbenchTest extends ApplicationTest {
     @Override
     public void start(Stage stage) throws IOException {
         Path project = dir.resolve("arithmetic");
-        copyTree(Path.of("../../sample-projects/arithmetic"), project);
+        if (!Files.exists(project)) {
+            copyTree(Path.of("../../sample-projects/arithmetic"), project);
+        }
         workbench = new Workbench(project, Map.of("training.steps", 2000, "training.prompts_per_step", 8,
                 "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50));
         stage.setScene(new Scene(workbench.root(), 1400, 900));
@@ -122,6 +124,32 @@ class WorkbenchTest extends ApplicationTest {
             throw new AssertionError("cannot save " + out, e);
         }
         assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void openingABrokenProjectListsItsProblemsAndTheDarkThemeApplies() throws IOException {
+        Path broken = dir.resolve("broken");
+        copyTree(Path.of("../../sample-projects/arithmetic"), broken);
+        Files.writeString(broken.resolve("project.yaml"), Files.readString(broken.resolve("project.yaml"))
+                .replace("name: grpo", "name: grpoo"));
+        interact(() -> workbench.openFromUi(broken));
+        ListView<?> problems = lookup("#problems").queryAs(ListView.class);
+        assertEquals(1, problems.getItems().size(), problems.getItems().toString());
+        String problem = String.valueOf(problems.getItems().get(0));
+        assertTrue(problem.contains("project.yaml:") && problem.contains("field 'variant.name'")
+                && problem.contains("known variants"), problem);
+        clickOn("#run");
+        assertEquals(RunSession.State.IDLE, workbench.session().stateProperty().get(), "a broken project does not run");
+
+        interact(() -> workbench.openFromUi(dir.resolve("arithmetic")));
+        assertTrue(problems.getItems().isEmpty(), problems.getItems().toString());
+
+        javafx.scene.control.MenuBar bar = lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
+        javafx.scene.control.CheckMenuItem dark = (javafx.scene.control.CheckMenuItem) bar.getMenus().get(1).getItems().get(0);
+        interact(() -> dark.setSelected(true));
+        assertTrue(workbench.root().getScene().getStylesheets().stream().anyMatch(x -> x.endsWith("/dark.css")));
+        interact(() -> dark.setSelected(false));
+        assertTrue(workbench.root().getScene().getStylesheets().stream().noneMatch(x -> x.endsWith("/dark.css")));
     }
 
     /** The first group with a non-zero advantage, and its rollout with the largest advantage. */

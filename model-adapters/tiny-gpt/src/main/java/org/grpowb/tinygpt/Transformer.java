@@ -105,7 +105,9 @@ final class Transformer {
             v = kv[1];
         }
         double scale = 1.0 / Math.sqrt((double) width / heads);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+        // a PyTorch-owned scalar: DJL's mul(Number) wraps the number in Java memory that it frees right after the op,
+        // while autograd keeps the operand for backward (see HostArrays)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(HostArrays.scalar(q, scale)).add(mask);
         NDArray y = scores.softmax(-1).matMul(v);
         return y.transpose(0, 2, 1, 3).reshape(rows, cols, width).matMul(b.projW()).add(b.projB());
     }

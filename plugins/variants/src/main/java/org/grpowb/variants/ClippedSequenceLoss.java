@@ -70,7 +70,7 @@ public record ClippedSequenceLoss(double epsilonLow, double epsilonHigh, double 
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
                 kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
-                perSequence = perSequence.add(MaskedRows.mean(kl, mask).mul(beta));
+                perSequence = perSequence.add(MaskedRows.mean(kl, mask).mul(Scalars.of(kl, beta)));
             }
 
             // divide the (B, 1) rows before summing: a 0-d tensor divided by a Java double would turn float64

@@ -66,7 +66,7 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = NDArrays.where(active, as(input.refLogProbs(), type).sub(logProbs), zeros);
                 kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
-                perToken = perToken.add(kl.mul(beta));
+                perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
             }
 
             NDArray loss = aggregation.aggregate(perToken.mul(mask), mask, input);

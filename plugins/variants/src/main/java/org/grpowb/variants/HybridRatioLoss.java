@@ -138,7 +138,7 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
                 kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
-                perToken = perToken.add(kl.mul(beta));
+                perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
             }
 
             NDArray loss = aggregation.aggregate(perToken.mul(mask), mask, input);

@@ -25,7 +25,7 @@ public enum LossAggregation {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
             NDArray perSequence = maskedLoss.sum(new int[]{1}).div(mask.sum(new int[]{1}).maximum(1));
-            return perSequence.div(atLeastOne(input.globalSequences())).sum();
+            return perSequence.div(Scalars.of(perSequence, atLeastOne(input.globalSequences()))).sum();
         }
     },
 
@@ -37,7 +37,7 @@ public enum LossAggregation {
     BNPO("bnpo") {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
-            return maskedLoss.div(atLeastOne(input.globalActiveTokens())).sum();
+            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
         }
     },
 
@@ -53,7 +53,7 @@ public enum LossAggregation {
                 throw new IllegalArgumentException("dr_grpo aggregation needs maxCompletionLength >= 1, got "
                         + input.maxCompletionLength());
             }
-            return maskedLoss.div(atLeastOne(input.globalSequences()) * input.maxCompletionLength()).sum();
+            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalSequences()) * input.maxCompletionLength())).sum();
         }
     },
 
@@ -64,7 +64,7 @@ public enum LossAggregation {
     DAPO("dapo") {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
-            return maskedLoss.div(atLeastOne(input.globalActiveTokens())).sum();
+            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
         }
     };
 

@@ -65,7 +65,7 @@ public record SequenceReinforceLoss(double tau) implements PolicyLoss {
             NDArray logRatio = sequenceLogProb.sub(
                     MaskedRows.sum(MaskedRows.zeroPadding(as(input.oldLogProbs(), type), mask), mask));
             if (tau > 0) {
-                perSequence = perSequence.add(logRatio.square().mul(tau / 2));
+                perSequence = perSequence.add(logRatio.square().mul(Scalars.of(logRatio, tau / 2)));
             }
 
             NDArray loss = perSequence.mul(active).div(Math.max(input.globalSequences(), 1L)).sum();

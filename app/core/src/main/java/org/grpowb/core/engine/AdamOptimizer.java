@@ -61,10 +61,15 @@ public final class AdamOptimizer {
      *
      * @param lr          learning rate
      * @param maxGradNorm clip the global gradient norm to this (0: no clipping)
-     * @return the gradient norm before clipping
+     * @return the gradient norm before clipping; when it is NaN or infinite nothing is updated (the gradients are
+     *         discarded), so one bad backward pass cannot poison the weights and the moments
      */
     public double step(double lr, double maxGradNorm) {
         double norm = gradNorm();
+        if (!Double.isFinite(norm)) {
+            zeroGradients();
+            return norm;
+        }
         double scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-12) : 1.0;
         t++;
         double bc1 = 1 - Math.pow(BETA1, t);

@@ -44,9 +44,33 @@ public final class GrpoStep {
     public record Outcome(StepMetrics metrics, List<GroupRecord> groups, boolean nonFinite) {
     }
 
-    /** Sampled and scored groups, one per prompt. */
-    private record Batch(List<Example> examples, List<List<SampledCompletion>> groups,
-                         List<List<RewardScorer.Scored>> scores) {
+    /** Sampled and scored groups, one per prompt, with each prompt encoded and each completion decoded once. */
+    private record Batch(List<Example> examples, List<int[]> prompts, List<List<SampledCompletion>> groups,
+                         List<List<String>> texts, List<List<RewardScorer.Scored>> scores) {
+
+        int size() {
+            return examples.size();
+        }
+
+        Batch select(List<Integer> indices) {
+            return new Batch(pick(examples, indices), pick(prompts, indices), pick(groups, indices),
+                    pick(texts, indices), pick(scores, indices));
+        }
+
+        Batch append(Batch more) {
+            return new Batch(join(examples, more.examples), join(prompts, more.prompts), join(groups, more.groups),
+                    join(texts, more.texts), join(scores, more.scores));
+        }
+
+        private static <T> List<T> pick(List<T> list, List<Integer> indices) {
+            return indices.stream().map(list::get).toList();
+        }
+
+        private static <T> List<T> join(List<T> a, List<T> b) {
+            List<T> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
+        }
     }
 
     private final PolicyModel policy;
@@ -99,7 +123,7 @@ public final class GrpoStep {
         List<GroupAdvantages> advantages = advantage.advantages(rewardGroups,
                 (step - 1) / (double) Math.max(1, settings.steps()));
         double[] references = referenceBaselines(batch, step);
-        TokenWeights.Result weights = tokenWeights.weigh(policy, manager, encodePrompts(policy, batch.examples()),
+        TokenWeights.Result weights = tokenWeights.weigh(policy, manager, batch.prompts(),
                 batch.groups(), advantages, correct(batch));
         Update update = updatePolicy(batch, advantages, weights.tokenAdvantages());
         double wallMs = (System.nanoTime() - t0) / 1e6;
@@ -120,9 +144,11 @@ public final class GrpoStep {
     private Batch sampleAndScore(List<Example> examples, int step, int purpose) {
         SamplingSettings sampling = new SamplingSettings(settings.temperature(), settings.topP(),
                 settings.maxNewTokens(), settings.kvCache());
-        List<List<SampledCompletion>> groups = policy.sample(encodePrompts(policy, examples),
-                settings.groupSize() + extraRollouts, sampling, Seeds.derive(settings.seed(), step, purpose));
-        return new Batch(examples, groups, score(examples, groups));
+        List<int[]> prompts = encodePrompts(policy, examples);
+        List<List<SampledCompletion>> groups = policy.sample(prompts, settings.groupSize() + extraRollouts, sampling,
+                Seeds.derive(settings.seed(), step, purpose));
+        List<List<String>> texts = decode(groups);
+        return new Batch(examples, prompts, groups, texts, score(examples, texts));
     }
 
     /**
@@ -130,35 +156,30 @@ public final class GrpoStep {
      * gradient, so it is replaced by the group of a freshly drawn prompt, for up to {@code max_resample_rounds}.
      */
     private Batch refillEqualRewardGroups(Batch batch, int step) {
-        List<Example> ex = new ArrayList<>();
-        List<List<SampledCompletion>> gs = new ArrayList<>();
-        List<List<RewardScorer.Scored>> sc = new ArrayList<>();
-        keepInformative(batch, ex, gs, sc);
-        int want = batch.examples().size();
-        for (int round = 1; round <= settings.maxResampleRounds() && ex.size() < want; round++) {
+        int want = batch.size();
+        Batch kept = batch.select(informativeGroups(batch, want));
+        for (int round = 1; round <= settings.maxResampleRounds() && kept.size() < want; round++) {
             Random r = new Random(Seeds.derive(settings.seed(), step, Seeds.RESAMPLE + round));
             List<Example> more = new ArrayList<>();
-            for (int i = ex.size(); i < want; i++) {
+            for (int i = kept.size(); i < want; i++) {
                 more.add(trainSet.get(r.nextInt(trainSet.size())));
             }
-            keepInformative(sampleAndScore(more, step, Seeds.RESAMPLE + round), ex, gs, sc);
+            Batch fresh = sampleAndScore(more, step, Seeds.RESAMPLE + round);
+            kept = kept.append(fresh.select(informativeGroups(fresh, want - kept.size())));
         }
-        if (ex.isEmpty()) {
-            return batch; // nothing informative at all: train on the original (zero-gradient) batch
-        }
-        return new Batch(ex, gs, sc);
+        // nothing informative at all: train on the original (zero-gradient) batch
+        return kept.size() == 0 ? batch : kept;
     }
 
-    private void keepInformative(Batch b, List<Example> ex, List<List<SampledCompletion>> gs,
-                                 List<List<RewardScorer.Scored>> sc) {
-        int want = b.examples().size() + ex.size();
-        for (int p = 0; p < b.examples().size() && ex.size() < Math.max(want, settings.promptsPerStep()); p++) {
-            if (informative(b.scores().get(p)) && ex.size() < settings.promptsPerStep()) {
-                ex.add(b.examples().get(p));
-                gs.add(b.groups().get(p));
-                sc.add(b.scores().get(p));
+    /** Indices of the first {@code limit} groups whose rewards are not all equal. */
+    private List<Integer> informativeGroups(Batch b, int limit) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < b.size() && out.size() < limit; p++) {
+            if (informative(b.scores().get(p))) {
+                out.add(p);
             }
         }
+        return out;
     }
 
     private boolean informative(List<RewardScorer.Scored> group) {
@@ -182,19 +203,28 @@ public final class GrpoStep {
         return out;
     }
 
-    private List<List<RewardScorer.Scored>> score(List<Example> batch, List<List<SampledCompletion>> groups) {
+    private List<List<String>> decode(List<List<SampledCompletion>> groups) {
+        List<List<String>> out = new ArrayList<>(groups.size());
+        for (List<SampledCompletion> g : groups) {
+            out.add(g.stream().map(c -> policy.codec().decode(c.tokens())).toList());
+        }
+        return out;
+    }
+
+    /** Scores every completion of every group in one concurrent, time-boxed batch of reward calls. */
+    private List<List<RewardScorer.Scored>> score(List<Example> batch, List<List<String>> texts) {
         List<Example> exs = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
+        List<String> flatTexts = new ArrayList<>();
         for (int p = 0; p < batch.size(); p++) {
-            for (SampledCompletion c : groups.get(p)) {
+            for (String t : texts.get(p)) {
                 exs.add(batch.get(p));
-                texts.add(policy.codec().decode(c.tokens()));
+                flatTexts.add(t);
             }
         }
-        List<RewardScorer.Scored> flat = rewards.score(exs, texts);
+        List<RewardScorer.Scored> flat = rewards.score(exs, flatTexts);
         List<List<RewardScorer.Scored>> out = new ArrayList<>();
         int k = 0;
-        for (List<SampledCompletion> g : groups) {
+        for (List<String> g : texts) {
             out.add(new ArrayList<>(flat.subList(k, k + g.size())));
             k += g.size();
         }
@@ -212,7 +242,7 @@ public final class GrpoStep {
             double[] seqLogProbs = new double[g.size()];
             for (int i = 0; i < g.size(); i++) {
                 m[i] = g.get(i).components();
-                texts.add(policy.codec().decode(cs.get(i).tokens()));
+                texts.add(batch.texts().get(p).get(i));
                 lengths[i] = cs.get(i).length();
                 for (float lp : cs.get(i).logProbs()) {
                     seqLogProbs[i] += lp;
@@ -250,9 +280,9 @@ public final class GrpoStep {
         if (settings.flipReference().equals("probe") && (step - 1) % settings.probeEvery() == 0) {
             SamplingSettings sampling = new SamplingSettings(settings.temperature(), settings.topP(),
                     settings.maxNewTokens(), settings.kvCache());
-            List<List<SampledCompletion>> probes = policy.sample(encodePrompts(policy, batch.examples()),
-                    settings.probeRollouts(), sampling, Seeds.derive(settings.seed(), step, Seeds.PROBE));
-            List<List<RewardScorer.Scored>> scored = score(batch.examples(), probes);
+            List<List<SampledCompletion>> probes = policy.sample(batch.prompts(), settings.probeRollouts(), sampling,
+                    Seeds.derive(settings.seed(), step, Seeds.PROBE));
+            List<List<RewardScorer.Scored>> scored = score(batch.examples(), decode(probes));
             for (int p = 0; p < scored.size(); p++) {
                 signFlips.probe(batch.examples().get(p).id(), scored.get(p).stream()
                         .mapToDouble(s -> rewards.total(s.components())).average().orElse(0));
@@ -281,7 +311,7 @@ public final class GrpoStep {
         List<float[]> oldRows = new ArrayList<>();
         List<float[]> advRows = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
-        List<int[]> encoded = encodePrompts(policy, batch.examples());
+        List<int[]> encoded = batch.prompts();
         for (int p = 0; p < batch.examples().size(); p++) {
             GroupAdvantages a = advantages.get(p);
             for (int i = 0; i < batch.groups().get(p).size(); i++) {
@@ -351,6 +381,10 @@ public final class GrpoStep {
                 break;
             }
             gradNorm = optimizer.step(settings.learningRate(), settings.maxGradNorm());
+            if (!Double.isFinite(gradNorm)) {
+                nonFinite = true; // the optimiser skipped the update; counted like a non-finite loss
+                break;
+            }
             lossSum += iterLoss;
         }
         double lossMean = nonFinite ? Double.NaN : lossSum / settings.updateIterations();

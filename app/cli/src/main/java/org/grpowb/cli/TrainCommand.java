@@ -3,14 +3,13 @@ package org.grpowb.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.engine.RunSummary;
 import org.grpowb.core.engine.TrainingRun;
 import org.grpowb.core.project.Project;
+import org.grpowb.core.project.StoredSettings;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.store.RunStore;
@@ -53,7 +52,8 @@ final class TrainCommand implements Callable<Integer> {
                         .findFirst().orElseThrow(() -> new IllegalArgumentException(
                                 "no unfinished run of project '" + projectName + "' in " + storeFile));
                 resumeId = info.id();
-                project = opts.load(storedOverrides(info.configJson()));
+                // a resumed run keeps the settings it was started with; flags given now still win
+                project = opts.load(StoredSettings.overrides(info.configJson()));
             }
             int total = project.training().steps();
             ProgressBar bar = json ? null : new ProgressBar(System.err, total);
@@ -84,22 +84,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             return s.status().equals("done") || s.status().equals("stopped") ? 0 : 1;
         }
-    }
-
-    /** A resumed run keeps the settings it was started with; flags given now still win. */
-    private static Map<String, Object> storedOverrides(String configJson) throws java.io.IOException {
-        Map<String, Object> o = new LinkedHashMap<>();
-        ObjectNode cfg = (ObjectNode) JSON.readTree(configJson);
-        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = cfg.path("training").fields(); it.hasNext(); ) {
-            var e = it.next();
-            o.put("training." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
-        }
-        o.put("variant.name", cfg.path("variant").path("name").asText());
-        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = cfg.path("variant").path("settings").fields(); it.hasNext(); ) {
-            var e = it.next();
-            o.put("variant.settings." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
-        }
-        return o;
     }
 
     private void onEvent(RunEvent e, ProgressBar bar) {

@@ -18,6 +18,7 @@ import org.grpowb.desktop.dashboard.DashboardView;
 import org.grpowb.desktop.inspector.InspectorModel;
 import org.grpowb.desktop.inspector.InspectorView;
 import org.grpowb.desktop.run.RunSession;
+import org.grpowb.desktop.shell.LongWork;
 
 /**
  * The live dashboard and the token inspector of the current run, fed once per frame. The inspector follows the newest
@@ -29,6 +30,7 @@ final class LiveViews {
     private static final int KEEP_RECENT = 256;
 
     private final RunSession session;
+    private final LongWork work;
     private final DashboardView dashboard = new DashboardView(new DashboardModel());
     private final InspectorView inspector;
     private final Slider stepSlider = new Slider(1, 1, 1);
@@ -40,10 +42,13 @@ final class LiveViews {
     };
     private Supplier<Path> storeFile = () -> null;
     private boolean following = true;
+    /** The stored run on show, or −1 for the session's (live) run. */
+    private long storedRunId = -1;
     private boolean updatingSlider;
 
-    LiveViews(RunSession session, IntFunction<String> tokenText) {
+    LiveViews(RunSession session, IntFunction<String> tokenText, LongWork work) {
         this.session = session;
+        this.work = work;
         this.inspector = new InspectorView(new InspectorModel(tokenText));
         stepSlider.setId("stepSlider");
         stepSlider.setMajorTickUnit(1);
@@ -72,6 +77,7 @@ final class LiveViews {
     }
 
     void clear() {
+        storedRunId = -1;
         dashboard.model().clear();
         dashboard.refresh();
         recent.clear();
@@ -99,6 +105,54 @@ final class LiveViews {
         }
     }
 
+    /**
+     * Shows a finished (or stopped) run from the store: its curves on the dashboard and its last step in the
+     * inspector, whose slider then walks its steps. Loading a long run reads every step's metrics, so it runs as
+     * long work with Cancel.
+     */
+    void openStored(long runId) {
+        Path file = storeFile.get();
+        record Loaded(List<StepMetrics> metrics, List<EvalRecord> evals, StepRecord last) { }
+        work.submit("Opening run " + runId, new Task<Loaded>() {
+            @Override
+            protected Loaded call() {
+                try (RunStore store = RunStore.open(file)) {
+                    updateMessage("reading its metrics");
+                    List<StepMetrics> metrics = store.metrics(runId);
+                    if (isCancelled()) {
+                        return null;
+                    }
+                    updateProgress(1, 3);
+                    List<EvalRecord> evals = store.evals(runId);
+                    updateProgress(2, 3);
+                    updateMessage("reading its last step");
+                    StepRecord last = metrics.isEmpty() ? null
+                            : store.step(runId, metrics.get(metrics.size() - 1).step()).orElse(null);
+                    return new Loaded(metrics, evals, last);
+                }
+            }
+        }, loaded -> {
+            clear();
+            storedRunId = runId;
+            dashboard.model().append(loaded.metrics(), loaded.evals());
+            dashboard.refresh();
+            if (loaded.last() != null) {
+                following = false;
+                recent.put(loaded.last().step(), loaded.last());
+                updatingSlider = true;
+                stepSlider.setMax(Math.max(1, loaded.last().step()));
+                stepSlider.setValue(loaded.last().step());
+                updatingSlider = false;
+                inspector.model().setStep(loaded.last());
+            }
+        });
+    }
+
+    /** The stored run on show, or −1 when the views follow the session's run. */
+    long storedRunId() {
+        return storedRunId;
+    }
+
     /** Records every step as it arrives so the inspector can show any recent one. */
     void remember(StepRecord step) {
         recent.put(step.step(), step);
@@ -111,25 +165,24 @@ final class LiveViews {
             return;
         }
         Path file = storeFile.get();
-        long runId = session.runId();
-        if (file == null || runId < 0 || !Files.exists(file)) {
+        long runId = storedRunId >= 0 ? storedRunId : session.runId();
+        if (file == null || runId < 0) {
             return;
         }
-        Task<StepRecord> load = new Task<>() {
+        work.submit("Loading step " + step, new Task<StepRecord>() {
             @Override
             protected StepRecord call() {
+                if (!Files.exists(file)) {
+                    return null;
+                }
                 try (RunStore store = RunStore.open(file)) {
                     return store.step(runId, step).orElse(null);
                 }
             }
-        };
-        load.setOnSucceeded(e -> {
-            if (load.getValue() != null && (int) Math.round(stepSlider.getValue()) == step) {
-                inspector.model().setStep(load.getValue());
+        }, loaded -> {
+            if (loaded != null && (int) Math.round(stepSlider.getValue()) == step) {
+                inspector.model().setStep(loaded);
             }
         });
-        Thread t = new Thread(load, "load-step-" + step);
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -1,21 +1,34 @@
 package org.grpowb.desktop;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.prefs.Preferences;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.concurrent.Task;
 import javafx.geometry.Orientation;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.ToolBar;
-import javafx.scene.control.TreeItem;
-import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -23,72 +36,137 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import org.grpowb.api.TokenCodec;
+import org.grpowb.core.engine.Evaluator;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.project.Project;
-import org.grpowb.core.project.ProjectException;
 import org.grpowb.core.project.ProjectLoader;
+import org.grpowb.core.project.StoredSettings;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
+import org.grpowb.core.store.CheckpointRow;
 import org.grpowb.core.store.RunStore;
+import org.grpowb.desktop.config.RunConfigModel;
+import org.grpowb.desktop.config.RunConfigView;
+import org.grpowb.desktop.history.RunHistoryView;
+import org.grpowb.desktop.projects.NewProjectDialog;
+import org.grpowb.desktop.projects.ProjectExplorer;
+import org.grpowb.desktop.projects.SampleProject;
+import org.grpowb.desktop.projects.SampleProjects;
+import org.grpowb.desktop.projects.WelcomeView;
 import org.grpowb.desktop.run.RunSession;
+import org.grpowb.desktop.shell.CollapsiblePanel;
+import org.grpowb.desktop.shell.FileEditor;
+import org.grpowb.desktop.shell.LongWork;
+import org.grpowb.desktop.shell.Notifier;
+import org.grpowb.desktop.shell.Problem;
+import org.grpowb.desktop.shell.ProblemsView;
 
 /**
  * The main window's content, in the IDE mould: a project explorer on the left, editors in tabs in the centre, the run
- * console and the problems list at the bottom, a toolbar with Run, Pause, Resume and Stop, and a status bar.
- * Splitter positions are kept in user preferences and restored on the next start.
+ * console and the problems list at the bottom, a toolbar with Run, Pause, Resume and Stop, and a status bar with the
+ * run's progress and the long-work indicator. The explorer and the bottom panel collapse; their sizes, the theme and
+ * the recent projects are kept in user preferences.
+ * <p>
+ * Everything that reads the disk (opening a project, reading the store, evaluating, saving) runs as {@link LongWork}
+ * off the JavaFX thread; what fails lands in the problems list and as a notification.
  */
 public final class Workbench {
 
+    private static final int RECENT = 8;
+
     private final RunSession session = new RunSession();
     private final BorderPane root = new BorderPane();
-    private final TreeView<String> explorer = new TreeView<>();
+    private final ProjectExplorer explorer = new ProjectExplorer(this::openFile, this::showRun);
     private final ListView<String> console = new ListView<>();
-    private final ListView<String> problems = new ListView<>();
+    private final ProblemsView problems = new ProblemsView();
+    private final LongWork work = new LongWork();
+    private final TabPane editors = new TabPane();
+    private final TabPane bottom = new TabPane();
     private final Label stepLabel = new Label("idle");
     private final Label throughput = new Label("");
     private final ProgressBar progress = new ProgressBar(0);
     private final LiveViews views;
     private final Map<String, Object> overrides;
-    private final Preferences prefs = Preferences.userNodeForPackage(Workbench.class);
+    private final Preferences prefs;
+    private final Notifier notifier;
+    private final Tab welcomeTab;
+    private final WelcomeView welcome;
+    private final Tab configTab = tab("Configuration", new Label("no project"));
+    private final Tab historyTab;
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "GRPO Workbench");
+    private final CollapsiblePanel explorerPanel;
+    private final CollapsiblePanel bottomPanel;
+    private List<SampleProject> samples = List.of();
     private Path projectDir;
     private Project project;
-    private org.grpowb.desktop.config.RunConfigView config;
-    private final Tab configTab = tab("Configuration", new Label("no project"));
-    private org.grpowb.desktop.history.RunHistoryView history;
-    private final Tab historyTab;
-    private org.grpowb.api.TokenCodec codec;
+    private RunConfigView config;
+    private RunHistoryView history;
+    private TokenCodec codec;
+    /** Bumped on every open; a load that finishes after a newer open started is dropped. */
+    private long openGeneration;
 
     /**
      * @param projectDir the project to open
      * @param overrides  settings applied on top of the project file for runs started here (e.g. a short test budget)
      */
     public Workbench(Path projectDir, Map<String, Object> overrides) {
+        this(projectDir, overrides, Preferences.userNodeForPackage(Workbench.class));
+    }
+
+    /** @param prefs where the window keeps its layout, theme and recent projects (tests pass a scratch node) */
+    public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs) {
         this.overrides = Map.copyOf(overrides);
-        this.views = new LiveViews(session, id -> codecText(id));
+        this.prefs = prefs;
         this.projectDir = projectDir;
-        this.history = new org.grpowb.desktop.history.RunHistoryView(storeFile());
+        this.views = new LiveViews(session, this::codecText, work);
+        this.history = new RunHistoryView(storeFile(), work);
+        this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
-        root.setTop(new javafx.scene.layout.VBox(menus(), toolbar()));
-        root.setCenter(body());
+        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject));
+        this.welcomeTab = tab("Welcome", welcome);
+        work.onFailure((what, failure) -> report(what, failure));
+        work.onCancelled(what -> log(what + ": cancelled"));
+        problems.setOpener(p -> openFile(p.file(), p.line()));
+
+        SplitPane centre = new SplitPane(buildEditors(), buildBottom());
+        centre.setOrientation(Orientation.VERTICAL);
+        SplitPane main = new SplitPane(explorer, centre);
+        SplitPane.setResizableWithParent(explorer, false);
+        explorerPanel = new CollapsiblePanel(main, explorer, true, "main", 0.2, prefs);
+        bottomPanel = new CollapsiblePanel(centre, bottom, false, "centre", 0.75, prefs);
+        notifier = new Notifier(main);
+
+        root.setTop(new VBox(menus(), toolbar()));
+        root.setCenter(notifier.node());
         root.setBottom(statusBar());
         root.getStyleClass().add("workbench");
-        open(projectDir);
+        if (!prefs.getBoolean("welcome.seen", false)) {
+            prefs.putBoolean("welcome.seen", true);
+            editors.getSelectionModel().select(welcomeTab);
+        }
         views.storeFile(this::storeFile);
         session.onFrame(this::onFrame);
         session.stateProperty().addListener((o, was, now) -> {
-            log("run " + now.name().toLowerCase(java.util.Locale.ROOT)
+            log("run " + now.name().toLowerCase(Locale.ROOT)
                     + (session.messageProperty().get().isEmpty() ? "" : ": " + session.messageProperty().get()));
             if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
-                refreshExplorer();
+                loadRuns();
                 history.reload();
             }
             if (now == RunSession.State.FAILED) {
-                problems.getItems().add("run failed: " + session.messageProperty().get());
+                report("The run", new IllegalStateException(session.messageProperty().get()));
             }
         });
+        welcome.setRecent(recentProjects());
+        loadSamples();
+        open(projectDir);
     }
 
     public Parent root() {
@@ -99,57 +177,156 @@ public final class Workbench {
         return session;
     }
 
+    /** True while a project is being opened or a run prepared; Run waits for it. */
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    /** The window title: the open project's name. */
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+
     LiveViews views() {
         return views;
     }
 
-    org.grpowb.desktop.config.RunConfigView config() {
+    RunConfigView config() {
         return config;
     }
 
-    org.grpowb.desktop.history.RunHistoryView history() {
+    RunHistoryView history() {
         return history;
     }
 
-    /** Opens a project: its tree in the explorer, or its problems (file, line, field) in the problems list. */
-    public void open(Path dir) {
-        projectDir = dir;
-        problems.getItems().clear();
-        try {
-            project = new ProjectLoader(PluginRegistry.discover()).load(dir, overrides);
-            codec = null;
-            config = new org.grpowb.desktop.config.RunConfigView(
-                    new org.grpowb.desktop.config.RunConfigModel(project, PluginRegistry.discover()));
-            configTab.setContent(config);
-            log("opened " + project.file());
-        } catch (ProjectException e) {
-            project = null;
-            problems.getItems().add(e.getMessage());
-            log("cannot open " + dir + ": see Problems");
-        } catch (RuntimeException e) {
-            project = null;
-            problems.getItems().add(String.valueOf(e.getMessage()));
-        }
-        refreshExplorer();
+    LongWork work() {
+        return work;
+    }
+
+    Notifier notifier() {
+        return notifier;
+    }
+
+    ProblemsView problems() {
+        return problems;
+    }
+
+    CollapsiblePanel explorerPanel() {
+        return explorerPanel;
+    }
+
+    CollapsiblePanel bottomPanel() {
+        return bottomPanel;
+    }
+
+    TabPane editors() {
+        return editors;
     }
 
     public Path storeFile() {
         return projectDir.toAbsolutePath().resolve("runs").resolve("runs.db");
     }
 
-    private javafx.scene.control.MenuBar menus() {
-        javafx.scene.control.MenuItem openItem = new javafx.scene.control.MenuItem("Open Project…");
-        openItem.setId("openProject");
-        openItem.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
-        openItem.setOnAction(e -> {
-            javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
-            chooser.setTitle("Open a GRPO Workbench project (a folder with project.yaml)");
-            java.io.File dir = chooser.showDialog(root.getScene().getWindow());
-            if (dir != null) {
-                openFromUi(dir.toPath());
+    /**
+     * Opens a project in the background: its tree in the explorer and its settings in the configuration editor, or its
+     * problems (file, line, field) in the problems list.
+     */
+    public void open(Path dir) {
+        long generation = ++openGeneration;
+        projectDir = dir;
+        problems.getItems().clear();
+        busy.set(true);
+        record Opened(Project project, List<Path> files, RunConfigModel config) { }
+        work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
+            @Override
+            protected Opened call() {
+                PluginRegistry plugins = PluginRegistry.discover();
+                Project p = new ProjectLoader(plugins).load(dir, overrides);
+                return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins));
             }
+        }, opened -> {
+            if (generation != openGeneration) {
+                return;
+            }
+            busy.set(false);
+            project = opened.project();
+            codec = null;
+            config = new RunConfigView(opened.config());
+            configTab.setContent(config);
+            explorer.show(project, opened.files());
+            title.set("GRPO Workbench — " + project.name());
+            remember(dir);
+            log("opened " + project.file());
+            loadRuns();
+        }, failure -> {
+            if (generation != openGeneration) {
+                return;
+            }
+            busy.set(false);
+            project = null;
+            configTab.setContent(new Label("fix the project's problems (see Problems) to edit its configuration"));
+            explorer.showUnopened(dir);
+            title.set("GRPO Workbench — " + dir.getFileName());
+            log("cannot open " + dir + ": see Problems");
         });
-        javafx.scene.control.CheckMenuItem dark = new javafx.scene.control.CheckMenuItem("Dark Theme");
+    }
+
+    /** Opens another project in this window; refused while a run is in progress. */
+    public void openFromUi(Path dir) {
+        if (runInProgress()) {
+            problems.add(Problem.of("stop the run before opening another project"));
+            return;
+        }
+        open(dir);
+        views.clear();
+        history = new RunHistoryView(storeFile(), work);
+        history.setOnOpen(this::showRun);
+        historyTab.setContent(history);
+        editors.getSelectionModel().select(0);
+    }
+
+    /** Opens the New Project dialog, with {@code template} preselected when not null. */
+    public void newProject(SampleProject template) {
+        NewProjectDialog dialog = new NewProjectDialog(samples, template,
+                projectDir.toAbsolutePath().normalize().getParent() == null ? Path.of("").toAbsolutePath()
+                        : projectDir.toAbsolutePath().normalize().getParent());
+        if (root.getScene() != null) {
+            dialog.initOwner(root.getScene().getWindow());
+        }
+        dialog.showAndWait().ifPresent(this::createProject);
+    }
+
+    /** Creates a project from a sample in the background, then opens it. */
+    void createProject(NewProjectDialog.Request request) {
+        work.submit("Creating " + request.name(), new Task<Path>() {
+            @Override
+            protected Path call() throws Exception {
+                return SampleProjects.create(request.template().dir(), request.parent(), request.name());
+            }
+        }, created -> {
+            log("created " + created + " from the sample " + request.template().name());
+            notifier.info("Created project " + request.name() + " from " + request.template().name());
+            openFromUi(created);
+        });
+    }
+
+    private void chooseProject() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Open a GRPO Workbench project (a folder with project.yaml)");
+        java.io.File dir = chooser.showDialog(root.getScene().getWindow());
+        if (dir != null) {
+            openFromUi(dir.toPath());
+        }
+    }
+
+    private MenuBar menus() {
+        MenuItem newItem = item("New Project…", "newProject", () -> newProject(null),
+                new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        MenuItem openItem = item("Open Project…", "openProject", this::chooseProject,
+                new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        MenuItem welcomeItem = item("Welcome", "showWelcome", () -> editors.getSelectionModel().select(welcomeTab), null);
+
+        CheckMenuItem dark = new CheckMenuItem("Dark Theme");
         dark.setId("darkTheme");
         dark.setSelected(prefs.getBoolean("theme.dark", false));
         dark.setAccelerator(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
@@ -162,8 +339,38 @@ public final class Workbench {
                 applyTheme(dark.isSelected());
             }
         });
-        return new javafx.scene.control.MenuBar(new javafx.scene.control.Menu("File", null, openItem),
-                new javafx.scene.control.Menu("View", null, dark));
+        // the panels exist once the constructor has built the body; the menu is built after it
+        CheckMenuItem explorerItem = panelItem("Project Explorer", "toggleExplorer", explorerPanel,
+                new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.ALT_DOWN));
+        CheckMenuItem bottomItem = panelItem("Console and Problems", "toggleBottom", bottomPanel,
+                new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.ALT_DOWN));
+
+        MenuItem evaluate = item("Evaluate Latest Checkpoint", "evaluate", this::evaluate,
+                new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        MenuItem continueRun = item("Continue Selected Run", "continueRun", this::continueSelected, null);
+        MenuItem cancel = item("Cancel Long Action", "cancelAction", work::cancelNewest,
+                new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
+        return new MenuBar(new Menu("File", null, newItem, openItem, welcomeItem),
+                new Menu("View", null, dark, explorerItem, bottomItem),
+                new Menu("Run", null, evaluate, continueRun, cancel));
+    }
+
+    private static MenuItem item(String text, String id, Runnable action, KeyCombination accelerator) {
+        MenuItem m = new MenuItem(text);
+        m.setId(id);
+        m.setOnAction(e -> action.run());
+        if (accelerator != null) {
+            m.setAccelerator(accelerator);
+        }
+        return m;
+    }
+
+    private static CheckMenuItem panelItem(String text, String id, CollapsiblePanel panel, KeyCombination key) {
+        CheckMenuItem m = new CheckMenuItem(text);
+        m.setId(id);
+        m.setAccelerator(key);
+        m.selectedProperty().bindBidirectional(panel.shownProperty());
+        return m;
     }
 
     private void applyTheme(boolean dark) {
@@ -172,26 +379,15 @@ public final class Workbench {
         }
     }
 
-    /** Opens another project in this window; refused while a run is in progress. */
-    public void openFromUi(Path dir) {
-        RunSession.State st = session.stateProperty().get();
-        if (st == RunSession.State.RUNNING || st == RunSession.State.PAUSED || st == RunSession.State.STOPPING) {
-            problems.getItems().add("stop the run before opening another project");
-            return;
-        }
-        open(dir);
-        views.clear();
-        history = new org.grpowb.desktop.history.RunHistoryView(storeFile());
-        historyTab.setContent(history);
-    }
-
     private ToolBar toolbar() {
         Button run = button("Run", "run", this::run);
         Button pause = button("Pause", "pause", session::pause);
         Button resume = button("Resume", "resume", session::resume);
         Button stop = button("Stop", "stop", session::stop);
         run.disableProperty().bind(session.stateProperty().isEqualTo(RunSession.State.RUNNING)
-                .or(session.stateProperty().isEqualTo(RunSession.State.PAUSED)));
+                .or(session.stateProperty().isEqualTo(RunSession.State.PAUSED))
+                .or(session.stateProperty().isEqualTo(RunSession.State.STOPPING))
+                .or(busy));
         pause.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.RUNNING));
         resume.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.PAUSED));
         stop.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.RUNNING)
@@ -215,26 +411,169 @@ public final class Workbench {
     /** Runs the project with the configuration editor's changes, refusing while any setting is invalid. */
     private void run() {
         if (project == null) {
-            problems.getItems().add("fix the project's problems before running");
+            problems.add(Problem.of("fix the project's problems before running"));
             return;
         }
-        Project toRun = project;
+        if (config != null && !config.model().valid()) {
+            problems.add(Problem.of(config.model().invalidCount() + " invalid setting(s) in the run configuration"));
+            return;
+        }
+        Map<String, Object> all = new LinkedHashMap<>(overrides);
         if (config != null) {
-            if (!config.model().valid()) {
-                problems.getItems().add(config.model().invalidCount() + " invalid setting(s) in the run configuration");
+            all.putAll(config.model().overrides());
+        }
+        prepareAndStart("Preparing the run", all, p -> session.start(p, storeFile()));
+    }
+
+    /** Continues the run selected in the run history (or the newest stopped one) from its last checkpoint. */
+    private void continueSelected() {
+        if (project == null || runInProgress()) {
+            problems.add(Problem.of(project == null ? "open a project first" : "a run is in progress"));
+            return;
+        }
+        List<Long> selected = history.selectedRunIds();
+        Path file = storeFile();
+        Map<String, Object> base = new LinkedHashMap<>(overrides);
+        work.submit("Reading the run to continue", new Task<RunInfo>() {
+            @Override
+            protected RunInfo call() {
+                try (RunStore store = RunStore.open(file)) {
+                    return (selected.isEmpty()
+                            ? store.runs().stream().filter(r -> !r.status().equals("done")).findFirst()
+                            : store.run(selected.get(0)))
+                            .orElseThrow(() -> new IllegalStateException("select a run that is not done to continue it"));
+                }
+            }
+        }, info -> {
+            Map<String, Object> all = new LinkedHashMap<>(StoredSettings.overrides(info.configJson()));
+            all.putAll(base);
+            log("continuing run " + info.id() + " from its last checkpoint");
+            prepareAndStart("Preparing run " + info.id(), all, p -> session.continueRun(p, file, info.id()));
+        });
+    }
+
+    private void prepareAndStart(String what, Map<String, Object> settings, java.util.function.Consumer<Project> start) {
+        Path dir = projectDir;
+        busy.set(true);
+        work.submit(what, new Task<Project>() {
+            @Override
+            protected Project call() {
+                return new ProjectLoader(PluginRegistry.discover()).load(dir, settings);
+            }
+        }, p -> {
+            busy.set(false);
+            if (runInProgress()) {
                 return;
             }
-            Map<String, Object> all = new java.util.LinkedHashMap<>(overrides);
-            all.putAll(config.model().overrides());
-            try {
-                toRun = new ProjectLoader(PluginRegistry.discover()).load(projectDir, all);
-            } catch (RuntimeException e) {
-                problems.getItems().add(String.valueOf(e.getMessage()));
+            views.clear();
+            editors.getSelectionModel().select(0);
+            start.accept(p);
+        }, failure -> busy.set(false));
+    }
+
+    /**
+     * Evaluates the newest checkpoint of the run selected in the history (else the current run) on the project's eval
+     * split, with progress per batch and Cancel.
+     */
+    private void evaluate() {
+        if (project == null) {
+            problems.add(Problem.of("open a project first"));
+            return;
+        }
+        List<Long> selected = history.selectedRunIds();
+        long runId = !selected.isEmpty() ? selected.get(0) : session.runId();
+        Project p = project;
+        Path file = storeFile();
+        record Result(long runId, int step, double accuracy, int examples) { }
+        work.submit("Evaluating", new Task<Result>() {
+            @Override
+            protected Result call() throws Exception {
+                long id = runId;
+                CheckpointRow ckpt;
+                try (RunStore store = RunStore.open(file)) {
+                    if (id < 0) {
+                        id = store.runs().stream().mapToLong(RunInfo::id).max()
+                                .orElseThrow(() -> new IllegalStateException("no run to evaluate: the store is empty"));
+                    }
+                    long which = id;
+                    ckpt = store.latestCheckpoint(id).orElseThrow(() ->
+                            new IllegalStateException("run " + which + " has no checkpoint yet"));
+                }
+                updateMessage("run " + id + ", step " + ckpt.step());
+                long shown = id;
+                double acc = Evaluator.evaluateCheckpoint(p, Path.of(ckpt.path()), (done, total) -> {
+                    if (isCancelled()) {
+                        throw new CancellationException("evaluation cancelled");
+                    }
+                    updateProgress(done, total);
+                    updateMessage("run " + shown + ", step " + ckpt.step() + ": " + done + "/" + total + " examples");
+                });
+                return new Result(id, ckpt.step(), acc, Math.min(p.data().eval().size(),
+                        p.training().evalExamples() > 0 ? p.training().evalExamples() : Integer.MAX_VALUE));
+            }
+        }, r -> {
+            String line = String.format(Locale.ROOT, "run %d at step %d: eval accuracy %.1f%% on %d examples",
+                    r.runId(), r.step(), 100 * r.accuracy(), r.examples());
+            log(line);
+            notifier.info(line);
+        });
+    }
+
+    private boolean runInProgress() {
+        RunSession.State st = session.stateProperty().get();
+        return st == RunSession.State.RUNNING || st == RunSession.State.PAUSED || st == RunSession.State.STOPPING;
+    }
+
+    /** Opens a project file in an editor tab (or brings its tab forward), at {@code line} when positive. */
+    void openFile(Path file, int line) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Tab t : editors.getTabs()) {
+            if (t.getContent() instanceof FileEditor fe && fe.file().equals(abs)) {
+                editors.getSelectionModel().select(t);
+                if (line > 0) {
+                    fe.goToLine(line);
+                }
                 return;
             }
         }
-        views.clear();
-        session.start(toRun, storeFile());
+        work.submit("Reading " + abs.getFileName(), new Task<String>() {
+            @Override
+            protected String call() throws Exception {
+                return Files.readString(abs);
+            }
+        }, text -> {
+            FileEditor editor = new FileEditor(abs, text, work);
+            Tab tab = new Tab(abs.getFileName().toString(), editor);
+            tab.setId("file-" + abs.getFileName());
+            tab.textProperty().bind(Bindings.when(editor.modifiedProperty())
+                    .then("*" + abs.getFileName()).otherwise(abs.getFileName().toString()));
+            editor.setOnSaved(() -> {
+                log("saved " + abs);
+                if (abs.startsWith(projectDir.toAbsolutePath().normalize()) && !runInProgress()) {
+                    open(projectDir); // validate the project again with the saved file
+                }
+            });
+            editors.getTabs().add(tab);
+            editors.getSelectionModel().select(tab);
+            if (line > 0) {
+                editor.goToLine(line);
+            }
+        });
+    }
+
+    private void openFile(Path file) {
+        openFile(file, 0);
+    }
+
+    /** Shows a stored run on the dashboard and in the inspector (refused while a run is live there). */
+    void showRun(long runId) {
+        if (runInProgress()) {
+            problems.add(Problem.of("stop the run before opening another one on the dashboard"));
+            return;
+        }
+        log("opening run " + runId + " from the store");
+        views.openStored(runId);
+        editors.getSelectionModel().select(0);
     }
 
     private static Button button(String text, String id, Runnable action) {
@@ -244,37 +583,25 @@ public final class Workbench {
         return b;
     }
 
-    private SplitPane body() {
-        explorer.setId("explorer");
-        TabPane editors = new TabPane(
-                tab("Dashboard", views.dashboard()),
-                tab("Inspector", views.inspector()),
-                configTab,
-                historyTab);
+    private TabPane buildEditors() {
+        editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspector()),
+                configTab, historyTab, welcomeTab);
         editors.setId("editors");
-        console.setId("console");
-        problems.setId("problems");
-        TabPane bottom = new TabPane(tab("Console", console), tab("Problems", problems));
-        bottom.setId("bottomPanel");
-        SplitPane centre = new SplitPane(editors, bottom);
-        centre.setOrientation(Orientation.VERTICAL);
-        SplitPane main = new SplitPane(explorer, centre);
-        restoreDivider(main, "main", 0.2);
-        restoreDivider(centre, "centre", 0.75);
-        SplitPane.setResizableWithParent(explorer, false);
-        return main;
+        editors.setTabClosingPolicy(TabPane.TabClosingPolicy.SELECTED_TAB);
+        return editors;
     }
 
-    private void restoreDivider(SplitPane pane, String key, double fallback) {
-        pane.setDividerPositions(prefs.getDouble("divider." + key, fallback));
-        pane.getDividers().get(0).positionProperty().addListener((o, was, now) ->
-                prefs.putDouble("divider." + key, now.doubleValue()));
+    private TabPane buildBottom() {
+        console.setId("console");
+        bottom.getTabs().setAll(tab("Console", console), tab("Problems", problems));
+        bottom.setId("bottomPanel");
+        return bottom;
     }
 
     private static Tab tab(String title, javafx.scene.Node content) {
         Tab t = new Tab(title, content);
         t.setClosable(false);
-        t.setId("tab-" + title.toLowerCase(java.util.Locale.ROOT));
+        t.setId("tab-" + title.toLowerCase(Locale.ROOT));
         return t;
     }
 
@@ -282,27 +609,27 @@ public final class Workbench {
         stepLabel.setId("statusStep");
         throughput.setId("statusThroughput");
         progress.setId("progress");
-        stepLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+        stepLabel.textProperty().bind(Bindings.createStringBinding(() ->
                         session.stateProperty().get() == RunSession.State.IDLE ? "idle"
                                 : "step " + session.stepProperty().get() + "/" + session.totalStepsProperty().get()
-                                + "  " + session.stateProperty().get().name().toLowerCase(java.util.Locale.ROOT),
+                                + "  " + session.stateProperty().get().name().toLowerCase(Locale.ROOT),
                 session.stepProperty(), session.totalStepsProperty(), session.stateProperty()));
         throughput.textProperty().bind(session.tokensPerSProperty().asString("%,.0f tokens/s"));
-        progress.progressProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(() ->
+        progress.progressProperty().bind(Bindings.createDoubleBinding(() ->
                         session.totalStepsProperty().get() == 0 ? 0.0
                                 : session.stepProperty().get() / (double) session.totalStepsProperty().get(),
                 session.stepProperty(), session.totalStepsProperty()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(12, stepLabel, grow, throughput, progress);
+        HBox bar = new HBox(12, stepLabel, work.indicator(), grow, throughput, progress);
         bar.getStyleClass().add("status-bar");
         bar.setStyle("-fx-padding: 3 8 3 8;");
         return bar;
     }
 
     private void onFrame(List<RunEvent> events) {
-        List<StepMetrics> steps = new java.util.ArrayList<>();
-        List<EvalRecord> evals = new java.util.ArrayList<>();
+        List<StepMetrics> steps = new ArrayList<>();
+        List<EvalRecord> evals = new ArrayList<>();
         StepRecord last = null;
         for (RunEvent e : events) {
             if (e instanceof RunEvent.StepCompleted sc) {
@@ -311,11 +638,11 @@ public final class Workbench {
                 last = sc.step();
             } else if (e instanceof RunEvent.EvalCompleted ev) {
                 evals.add(ev.eval());
-                log(String.format("eval at step %d: %.1f%%", ev.eval().step(), 100 * ev.eval().accuracy()));
+                log(String.format(Locale.ROOT, "eval at step %d: %.1f%%", ev.eval().step(), 100 * ev.eval().accuracy()));
             } else if (e instanceof RunEvent.Started st) {
                 log("run " + st.runId() + " started at step " + st.firstStep() + " of " + st.totalSteps());
             } else if (e instanceof RunEvent.NonFiniteLoss nf) {
-                problems.getItems().add("step " + nf.step() + ": non-finite loss, update skipped");
+                problems.add(Problem.of("step " + nf.step() + ": non-finite loss, update skipped"));
             }
         }
         views.accept(steps, evals, last);
@@ -332,47 +659,62 @@ public final class Workbench {
         return codec.tokenText(id);
     }
 
-    private void refreshExplorer() {
-        TreeItem<String> rootItem = new TreeItem<>(project == null ? String.valueOf(projectDir) : project.name());
-        rootItem.setExpanded(true);
-        if (project != null) {
-            rootItem.getChildren().add(new TreeItem<>("data: " + project.data().train().size() + " train, "
-                    + project.data().eval().size() + " eval"));
-            rootItem.getChildren().add(new TreeItem<>("model: " + project.model().factory().name()));
-            rootItem.getChildren().add(new TreeItem<>("variant: " + project.variant().variant().name()));
-            TreeItem<String> rewards = new TreeItem<>("rewards");
-            project.rewards().forEach(r -> rewards.getChildren().add(
-                    new TreeItem<>(r.function().name() + " × " + r.weight())));
-            rewards.setExpanded(true);
-            rootItem.getChildren().add(rewards);
-            TreeItem<String> runs = new TreeItem<>("runs");
-            runs.setExpanded(true);
-            loadRuns(runs);
-            rootItem.getChildren().add(runs);
-        }
-        explorer.setRoot(rootItem);
-    }
-
-    /** Lists the store's runs under {@code runs}, reading the store on a background thread. */
-    private void loadRuns(TreeItem<String> runs) {
+    /** Lists the store's runs in the explorer, reading the store in the background. */
+    private void loadRuns() {
         Path file = storeFile();
-        if (!java.nio.file.Files.exists(file)) {
-            return;
-        }
-        javafx.concurrent.Task<List<RunInfo>> read = new javafx.concurrent.Task<>() {
+        long generation = openGeneration;
+        work.submit("Reading runs", new Task<List<RunInfo>>() {
             @Override
             protected List<RunInfo> call() {
+                if (!Files.exists(file)) {
+                    return List.of();
+                }
                 try (RunStore store = RunStore.open(file)) {
                     return store.runs();
                 }
             }
-        };
-        read.setOnSucceeded(e -> read.getValue().forEach(r -> runs.getChildren().add(new TreeItem<>(
-                "run " + r.id() + " · " + r.variant() + " · " + r.status() + " · " + r.lastStep() + " steps"))));
-        read.setOnFailed(e -> problems.getItems().add("cannot read " + file + ": " + read.getException().getMessage()));
-        Thread t = new Thread(read, "read-runs");
-        t.setDaemon(true);
-        t.start();
+        }, runs -> {
+            if (generation == openGeneration) {
+                explorer.showRuns(runs);
+            }
+        });
+    }
+
+    private void loadSamples() {
+        work.submit("Finding sample projects", new Task<List<SampleProject>>() {
+            @Override
+            protected List<SampleProject> call() {
+                return SampleProjects.locate().map(SampleProjects::list).orElse(List.of());
+            }
+        }, found -> {
+            samples = found;
+            welcome.setSamples(found);
+        });
+    }
+
+    private List<Path> recentProjects() {
+        String saved = prefs.get("recent", "");
+        return saved.isEmpty() ? List.of() : saved.lines().map(Path::of).toList();
+    }
+
+    private void remember(Path dir) {
+        List<Path> recent = new ArrayList<>(recentProjects());
+        Path abs = dir.toAbsolutePath().normalize();
+        recent.remove(abs);
+        recent.add(0, abs);
+        List<Path> kept = recent.subList(0, Math.min(RECENT, recent.size()));
+        prefs.put("recent", String.join("\n", kept.stream().map(Path::toString).toList()));
+        welcome.setRecent(kept);
+    }
+
+    /** A failure: located in the problems list, announced by a notification, detailed in the console. */
+    private void report(String what, Throwable failure) {
+        Problem p = Problem.of(failure);
+        problems.add(p);
+        bottomPanel.shownProperty().set(true);
+        bottom.getSelectionModel().select(1);
+        notifier.error(what + " failed: " + p.message());
+        log(what + " failed: " + p.message());
     }
 
     private void log(String line) {

@@ -22,7 +22,7 @@ public final class WorkbenchApp extends Application {
         if (args.contains("--dark")) {
             Themes.apply(scene, Themes.DARK);
         }
-        stage.setTitle("GRPO Workbench — " + project.toAbsolutePath().normalize().getFileName());
+        stage.titleProperty().bind(workbench.titleProperty());
         stage.setScene(scene);
         stage.show();
     }

@@ -1,5 +1,9 @@
 package org.grpowb.desktop;
 
+import static org.grpowb.desktop.WindowTests.SAMPLE;
+import static org.grpowb.desktop.WindowTests.copyTree;
+import static org.grpowb.desktop.WindowTests.settle;
+import static org.grpowb.desktop.WindowTests.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,17 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import java.util.prefs.Preferences;
 import javafx.scene.Scene;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
 import org.grpowb.desktop.dashboard.DashboardModel;
 import org.grpowb.desktop.run.RunSession;
+import org.grpowb.desktop.shell.FileEditor;
+import org.grpowb.desktop.shell.Problem;
+import org.grpowb.desktop.shell.ProblemsView;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationTest;
@@ -35,21 +40,29 @@ class WorkbenchTest extends ApplicationTest {
     static Path dir;
 
     private Workbench workbench;
+    private Preferences prefs;
 
     @Override
     public void start(Stage stage) throws IOException {
         Path project = dir.resolve("arithmetic");
         if (!Files.exists(project)) {
-            copyTree(Path.of("../../sample-projects/arithmetic"), project);
+            copyTree(SAMPLE, project);
         }
+        prefs = WindowTests.scratchPrefs();
         workbench = new Workbench(project, Map.of("training.steps", 2000, "training.prompts_per_step", 8,
-                "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50));
+                "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50), prefs);
         stage.setScene(new Scene(workbench.root(), 1400, 900));
         stage.show();
     }
 
+    @AfterEach
+    void dropPrefs() {
+        WindowTests.drop(prefs);
+    }
+
     @Test
     void runPauseResumeAndInspectATokenLive() {
+        settle(workbench);
         TreeView<?> explorer = lookup("#explorer").queryAs(TreeView.class);
         assertEquals("arithmetic", String.valueOf(explorer.getRoot().getValue()));
         RunSession session = workbench.session();
@@ -90,7 +103,7 @@ class WorkbenchTest extends ApplicationTest {
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "the run stops");
         assertTrue(session.messageProperty().get().startsWith("stopped at step"), session.messageProperty().get());
         assertTrue(session.stepProperty().get() < 2000);
-        ListView<?> problems = lookup("#problems").queryAs(ListView.class);
+        ProblemsView problems = workbench.problems();
         assertTrue(problems.getItems().isEmpty(), "no problems: " + problems.getItems());
         assertFalse(lookup("#console").queryAs(ListView.class).getItems().isEmpty());
 
@@ -109,45 +122,54 @@ class WorkbenchTest extends ApplicationTest {
         assertEquals(RunSession.State.FINISHED, session.stateProperty().get(), "nothing started");
     }
 
-    /**
-     * Saves what the window shows to {@code target/screenshots/} (the README's screenshots come from here:
-     * {@code xvfb-run -a mvn -pl app/desktop test -Dtest=WorkbenchTest}).
-     */
     private void screenshot(String name) {
-        Path out = Path.of("target", "screenshots", name);
-        var image = WaitForAsyncUtils.asyncFx(() -> workbench.root().getScene().snapshot(null));
-        try {
-            Files.createDirectories(out.getParent());
-            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image.get(), null), "png",
-                    out.toFile());
-        } catch (Exception e) {
-            throw new AssertionError("cannot save " + out, e);
-        }
-        assertTrue(Files.exists(out));
+        WindowTests.screenshot(workbench.root(), name);
     }
 
     @Test
-    void openingABrokenProjectListsItsProblemsAndTheDarkThemeApplies() throws IOException {
+    void aBrokenProjectsProblemOpensTheFileAtItsLineAndSavingTheFixClearsIt() throws IOException {
+        settle(workbench);
         Path broken = dir.resolve("broken");
-        copyTree(Path.of("../../sample-projects/arithmetic"), broken);
+        copyTree(SAMPLE, broken);
         Files.writeString(broken.resolve("project.yaml"), Files.readString(broken.resolve("project.yaml"))
                 .replace("name: grpo", "name: grpoo"));
         interact(() -> workbench.openFromUi(broken));
-        ListView<?> problems = lookup("#problems").queryAs(ListView.class);
+        settle(workbench);
+        ProblemsView problems = workbench.problems();
         assertEquals(1, problems.getItems().size(), problems.getItems().toString());
-        String problem = String.valueOf(problems.getItems().get(0));
-        assertTrue(problem.contains("project.yaml:") && problem.contains("field 'variant.name'")
-                && problem.contains("known variants"), problem);
+        Problem problem = problems.getItems().get(0);
+        assertTrue(problem.message().contains("project.yaml:") && problem.message().contains("field 'variant.name'")
+                && problem.message().contains("known variants"), problem.message());
+        assertTrue(problem.line() > 0 && problem.openable(), "located: " + problem);
+        assertTrue(workbench.notifier().showing().contains("failed"), "notified: " + workbench.notifier().showing());
         clickOn("#run");
         assertEquals(RunSession.State.IDLE, workbench.session().stateProperty().get(), "a broken project does not run");
 
-        interact(() -> workbench.openFromUi(dir.resolve("arithmetic")));
+        // double-clicking the problem opens project.yaml with the caret on the offending line
+        clickOn("#tab-problems");
+        doubleClickOn(lookup("#problems .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        waitUntil(() -> lookup("#editorText").tryQuery().isPresent(), "the file opens in an editor");
+        FileEditor editor = (FileEditor) workbench.editors().getSelectionModel().getSelectedItem().getContent();
+        assertEquals(broken.resolve("project.yaml").toAbsolutePath().normalize(), editor.file());
+        assertEquals(problem.line(), editor.caretLine());
+        javafx.scene.control.TextArea text = lookup("#editorText").queryAs(javafx.scene.control.TextArea.class);
+        assertTrue(text.getSelectedText().contains("grpoo"), "the line is selected: " + text.getSelectedText());
+
+        // fix it in the editor and save: the project is checked again and its problem goes away
+        interact(() -> text.replaceSelection(text.getSelectedText().replace("grpoo", "grpo")));
+        assertTrue(editor.modifiedProperty().get());
+        clickOn("#editorSave");
+        waitUntil(() -> !editor.modifiedProperty().get(), "saved");
+        settle(workbench);
         assertTrue(problems.getItems().isEmpty(), problems.getItems().toString());
+        assertTrue(Files.readString(broken.resolve("project.yaml")).contains("name: grpo\n"));
+        assertEquals("GRPO Workbench — arithmetic", workbench.titleProperty().get());
 
         javafx.scene.control.MenuBar bar = lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
         javafx.scene.control.CheckMenuItem dark = (javafx.scene.control.CheckMenuItem) bar.getMenus().get(1).getItems().get(0);
         interact(() -> dark.setSelected(true));
         assertTrue(workbench.root().getScene().getStylesheets().stream().anyMatch(x -> x.endsWith("/dark.css")));
+        assertTrue(prefs.getBoolean("theme.dark", false), "kept for the next start");
         interact(() -> dark.setSelected(false));
         assertTrue(workbench.root().getScene().getStylesheets().stream().noneMatch(x -> x.endsWith("/dark.css")));
     }
@@ -167,30 +189,5 @@ class WorkbenchTest extends ApplicationTest {
             }
         }
         return new int[]{0, 0};
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) {
-        try {
-            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("timed out waiting until " + what, e);
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path rel = from.relativize(p);
-                if (rel.toString().startsWith("runs")) {
-                    continue;
-                }
-                Path q = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
-        }
     }
 }

@@ -16,6 +16,17 @@ public final class Evaluator {
 
     private static final int BATCH = 256;
 
+    /**
+     * Told after each batch of a long evaluation, on the evaluating thread. A caller that wants to cancel throws
+     * {@link java.util.concurrent.CancellationException} from here; the evaluation stops before the next batch.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void examplesDone(int done, int total);
+    }
+
     private final List<Example> examples;
     private final RewardScorer rewards;
     private final int maxNewTokens;
@@ -85,13 +96,19 @@ public final class Evaluator {
      */
     public static double evaluateCheckpoint(org.grpowb.core.project.Project project, java.nio.file.Path checkpoint)
             throws java.io.IOException {
+        return evaluateCheckpoint(project, checkpoint, Progress.NONE);
+    }
+
+    /** The same, telling {@code progress} after each batch (which may cancel it). */
+    public static double evaluateCheckpoint(org.grpowb.core.project.Project project, java.nio.file.Path checkpoint,
+                                            Progress progress) throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Files.isDirectory(checkpoint.resolve("policy"))
                 ? checkpoint.resolve("policy") : checkpoint;
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
              RewardScorer r = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs());
              PolicyModel policy = project.model().factory().load(m, dir)) {
             return new Evaluator(project.data().eval(), project.training().evalExamples(), r,
-                    project.training().maxNewTokens()).accuracy(policy);
+                    project.training().maxNewTokens()).accuracy(policy, progress);
         }
     }
 
@@ -101,6 +118,11 @@ public final class Evaluator {
 
     /** Accuracy in [0, 1]; NaN when there are no eval examples. */
     public double accuracy(PolicyModel policy) {
+        return accuracy(policy, Progress.NONE);
+    }
+
+    /** Accuracy, telling {@code progress} after each batch (which may cancel it). */
+    public double accuracy(PolicyModel policy, Progress progress) {
         if (examples.isEmpty()) {
             return Double.NaN;
         }
@@ -116,6 +138,7 @@ public final class Evaluator {
             for (RewardScorer.Scored s : rewards.score(batch, texts)) {
                 correct += s.verdict() == Verdict.CORRECT ? 1 : 0;
             }
+            progress.examplesDone(from + batch.size(), examples.size());
         }
         return (double) correct / examples.size();
     }

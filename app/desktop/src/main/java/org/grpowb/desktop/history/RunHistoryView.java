@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -32,6 +30,7 @@ import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.history.RunComparisonModel.DiffRow;
 import org.grpowb.desktop.history.RunComparisonModel.LoadedRun;
+import org.grpowb.desktop.shell.LongWork;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
@@ -54,11 +53,7 @@ public final class RunHistoryView extends BorderPane {
     public record RunRow(RunInfo info, double finalEvalAccuracy) { }
 
     private final Path storeFile;
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "run-history-loader");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LongWork work;
 
     private final TableView<RunRow> runsTable = new TableView<>();
     private final ComboBox<String> compareMetric =
@@ -75,8 +70,16 @@ public final class RunHistoryView extends BorderPane {
     private long compareGeneration;
     private boolean selecting;
     private List<LoadedRun> compared = List.of();
+    private java.util.function.LongConsumer onOpen = id -> { };
 
+    /** A history with its own background work, not shown in any status bar. */
     public RunHistoryView(Path storeFile) {
+        this(storeFile, new LongWork());
+    }
+
+    /** @param work where reading the store runs, so that a large run's loading shows progress and can be cancelled */
+    public RunHistoryView(Path storeFile, LongWork work) {
+        this.work = Objects.requireNonNull(work, "work");
         this.storeFile = Objects.requireNonNull(storeFile, "storeFile").toAbsolutePath();
         setId("runHistory");
 
@@ -95,6 +98,16 @@ public final class RunHistoryView extends BorderPane {
             if (!selecting) {
                 compareSelected();
             }
+        });
+
+        runsTable.setRowFactory(t -> {
+            javafx.scene.control.TableRow<RunRow> row = new javafx.scene.control.TableRow<>();
+            row.setOnMouseClicked(e -> {
+                if (e.getClickCount() == 2 && !row.isEmpty()) {
+                    onOpen.accept(row.getItem().info().id());
+                }
+            });
+            return row;
         });
 
         compareMetric.setId("compareMetric");
@@ -129,6 +142,11 @@ public final class RunHistoryView extends BorderPane {
         setCenter(root);
     }
 
+    /** What a double-click on a run does (the window opens it on the dashboard and in the inspector). */
+    public void setOnOpen(java.util.function.LongConsumer onOpen) {
+        this.onOpen = onOpen;
+    }
+
     /** True while the run list or a comparison is being read from the store. */
     public ReadOnlyBooleanProperty loadingProperty() {
         return loading.getReadOnlyProperty();
@@ -137,7 +155,7 @@ public final class RunHistoryView extends BorderPane {
     /** Re-reads the run list in the background; the selection is kept for runs still present. */
     public void reload() {
         List<Long> keep = selectedRunIds();
-        run(new Task<List<RunRow>>() {
+        run("Reading the run history", new Task<List<RunRow>>() {
             @Override
             protected List<RunRow> call() {
                 try (RunStore store = RunStore.open(storeFile)) {
@@ -205,12 +223,17 @@ public final class RunHistoryView extends BorderPane {
             show(List.of());
             return;
         }
-        run(new Task<List<LoadedRun>>() {
+        run("Loading " + runs.size() + (runs.size() == 1 ? " run" : " runs"), new Task<List<LoadedRun>>() {
             @Override
             protected List<LoadedRun> call() {
                 try (RunStore store = RunStore.open(storeFile)) {
                     List<LoadedRun> loaded = new ArrayList<>();
                     for (RunInfo run : runs) {
+                        if (isCancelled()) {
+                            break;
+                        }
+                        updateMessage("run " + run.id() + " (" + (loaded.size() + 1) + " of " + runs.size() + ")");
+                        updateProgress(loaded.size(), runs.size());
                         List<StepMetrics> metrics = store.metrics(run.id());
                         double wallSeconds = metrics.stream().mapToDouble(StepMetrics::wallMs).sum() / 1000.0;
                         loaded.add(new LoadedRun(run, metrics,
@@ -270,23 +293,22 @@ public final class RunHistoryView extends BorderPane {
         }
     }
 
-    private <T> void run(Task<T> task, java.util.function.Consumer<T> onSuccess) {
+    private <T> void run(String title, Task<T> task, java.util.function.Consumer<T> onSuccess) {
         inFlight++;
         loading.set(true);
-        task.setOnSucceeded(e -> {
+        work.submit(title, task, value -> {
             try {
-                onSuccess.accept(task.getValue());
+                onSuccess.accept(value);
             } finally {
                 done();
             }
-        });
-        task.setOnFailed(e -> {
-            Throwable t = task.getException();
-            status.setText("Cannot read " + storeFile.getFileName() + ": " + (t == null ? "unknown error" : t.getMessage()));
+        }, failure -> {
+            if (!(failure instanceof java.util.concurrent.CancellationException)) {
+                status.setText("Cannot read " + storeFile.getFileName() + ": "
+                        + (failure == null ? "unknown error" : failure.getMessage()));
+            }
             done();
         });
-        task.setOnCancelled(e -> done());
-        loader.execute(task);
     }
 
     private void done() {

@@ -62,6 +62,20 @@ public final class RunSession {
      * @throws IllegalStateException if a run is in progress
      */
     public void start(Project project, Path storeFile) {
+        launch(project, storeFile, TrainingRun::start);
+    }
+
+    /**
+     * Continues a stopped, failed or killed run of the store from its last checkpoint (the steps after it are
+     * recomputed). Call on the JavaFX thread.
+     *
+     * @throws IllegalStateException if a run is in progress
+     */
+    public void continueRun(Project project, Path storeFile, long storedRunId) {
+        launch(project, storeFile, r -> r.resume(storedRunId));
+    }
+
+    private void launch(Project project, Path storeFile, java.util.function.Function<TrainingRun, RunSummary> how) {
         if (state.get() == State.RUNNING || state.get() == State.PAUSED || state.get() == State.STOPPING) {
             throw new IllegalStateException("a run is in progress");
         }
@@ -74,7 +88,7 @@ public final class RunSession {
             try (RunStore store = RunStore.open(storeFile)) {
                 TrainingRun r = new TrainingRun(project, store, inbox::add);
                 run = r;
-                RunSummary s = r.start();
+                RunSummary s = how.apply(r);
                 inbox.add(new RunEvent.Finished(s.runId(), s));
             } catch (RuntimeException e) {
                 inbox.add(new RunEvent.Finished(runId, new RunSummary(runId, "failed", step.get(), Double.NaN,

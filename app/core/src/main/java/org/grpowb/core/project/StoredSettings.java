@@ -1,0 +1,40 @@
+package org.grpowb.core.project;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settings a run was started with, read back from the config the store keeps, as loader overrides: a resumed run
+ * keeps its training and variant settings even if the project file changed since.
+ */
+public final class StoredSettings {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StoredSettings() {
+    }
+
+    /** {@code training.*}, {@code variant.name} and {@code variant.settings.*} of a stored run's resolved config. */
+    public static Map<String, Object> overrides(String configJson) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        try {
+            JsonNode cfg = JSON.readTree(configJson);
+            for (Iterator<Map.Entry<String, JsonNode>> it = cfg.path("training").fields(); it.hasNext(); ) {
+                var e = it.next();
+                o.put("training." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+            }
+            o.put("variant.name", cfg.path("variant").path("name").asText());
+            for (Iterator<Map.Entry<String, JsonNode>> it = cfg.path("variant").path("settings").fields(); it.hasNext(); ) {
+                var e = it.next();
+                o.put("variant.settings." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException("the stored run config is not JSON", e);
+        }
+        return o;
+    }
+}

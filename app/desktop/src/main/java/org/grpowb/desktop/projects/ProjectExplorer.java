@@ -1,0 +1,130 @@
+package org.grpowb.desktop.projects;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import org.grpowb.core.project.Project;
+import org.grpowb.core.run.RunInfo;
+
+/**
+ * The project explorer: the open project's files, data, model, variant, rewards and runs. A double-click (or Enter)
+ * on a file opens it in an editor; on a run, shows it in the run history.
+ */
+public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
+
+    /** A node of the tree; {@code file} or {@code runId} (−1 when none) say what it opens. */
+    public record Item(String label, Path file, long runId) {
+        static Item of(String label) {
+            return new Item(label, null, -1);
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** The text files a project's editors open; run stores and checkpoints are binary and kept out. */
+    private static final Set<String> TEXT = Set.of("yaml", "yml", "jsonl", "json", "md", "txt", "py", "csv");
+
+    private final Consumer<Path> openFile;
+    private final LongConsumer openRun;
+    private TreeItem<Item> runs;
+
+    public ProjectExplorer(Consumer<Path> openFile, LongConsumer openRun) {
+        this.openFile = openFile;
+        this.openRun = openRun;
+        setId("explorer");
+        setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                activate();
+            }
+        });
+        setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                activate();
+            }
+        });
+    }
+
+    /** The project's text files, relative paths sorted, skipping its runs and checkpoints. Reads the disk. */
+    public static List<Path> projectFiles(Path dir) {
+        try (Stream<Path> s = Files.walk(dir, 4)) {
+            return s.filter(Files::isRegularFile)
+                    .map(dir::relativize)
+                    .filter(p -> !p.getName(0).toString().equals("runs") && !p.getName(0).toString().equals("checkpoints"))
+                    .filter(p -> TEXT.contains(extension(p)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** A folder that could not be opened as a project. */
+    public void showUnopened(Path dir) {
+        setRoot(new TreeItem<>(Item.of(String.valueOf(dir))));
+        runs = null;
+    }
+
+    /** The project's tree; its runs come later through {@link #showRuns}. */
+    public void show(Project project, List<Path> files) {
+        TreeItem<Item> root = new TreeItem<>(Item.of(project.name()));
+        root.setExpanded(true);
+        TreeItem<Item> fileNode = new TreeItem<>(Item.of("files"));
+        fileNode.setExpanded(true);
+        for (Path rel : files) {
+            fileNode.getChildren().add(new TreeItem<>(new Item(rel.toString(), project.dir().resolve(rel), -1)));
+        }
+        root.getChildren().add(fileNode);
+        root.getChildren().add(new TreeItem<>(Item.of("data: " + project.data().train().size() + " train, "
+                + project.data().eval().size() + " eval")));
+        root.getChildren().add(new TreeItem<>(Item.of("model: " + project.model().factory().name())));
+        root.getChildren().add(new TreeItem<>(Item.of("variant: " + project.variant().variant().name())));
+        TreeItem<Item> rewards = new TreeItem<>(Item.of("rewards"));
+        project.rewards().forEach(r -> rewards.getChildren().add(
+                new TreeItem<>(Item.of(r.function().name() + " × " + r.weight()))));
+        rewards.setExpanded(true);
+        root.getChildren().add(rewards);
+        runs = new TreeItem<>(Item.of("runs"));
+        runs.setExpanded(true);
+        root.getChildren().add(runs);
+        setRoot(root);
+    }
+
+    public void showRuns(List<RunInfo> list) {
+        if (runs == null) {
+            return;
+        }
+        runs.getChildren().setAll(list.stream().map(r -> new TreeItem<>(new Item("run " + r.id() + " · " + r.variant()
+                + " · " + r.status() + " · " + r.lastStep() + " steps", null, r.id()))).toList());
+    }
+
+    private void activate() {
+        TreeItem<Item> selected = getSelectionModel().getSelectedItem();
+        if (selected == null) {
+            return;
+        }
+        Item item = selected.getValue();
+        if (item.file() != null) {
+            openFile.accept(item.file());
+        } else if (item.runId() >= 0) {
+            openRun.accept(item.runId());
+        }
+    }
+
+    private static String extension(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Finding, creating and opening projects: the bundled sample projects, the New Project dialog (a copy of a sample
+ * under a new name) and the welcome page shown on first start.
+ */
+package org.grpowb.desktop.projects;

@@ -1,0 +1,87 @@
+package org.grpowb.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import java.util.stream.Stream;
+import javafx.scene.Parent;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** What the window tests share: a scratch preferences node, waiting, copying a sample project, screenshots. */
+final class WindowTests {
+
+    static final Path SAMPLE = Path.of("../../sample-projects/arithmetic");
+
+    private WindowTests() {
+    }
+
+    /** A preferences node of its own, so tests neither see nor change the user's layout, theme and recent projects. */
+    static Preferences scratchPrefs() {
+        return Preferences.userRoot().node("grpowb-tests/" + UUID.randomUUID());
+    }
+
+    static void drop(Preferences prefs) {
+        try {
+            prefs.removeNode();
+        } catch (BackingStoreException | IllegalStateException e) {
+            // a scratch node that cannot be removed is harmless
+        }
+    }
+
+    static void waitUntil(BooleanSupplier condition, String what) {
+        try {
+            WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (TimeoutException e) {
+            throw new AssertionError("timed out waiting until " + what, e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Waits until the window has opened its project (or failed to) and no long action is in flight. */
+    static void settle(Workbench w) {
+        waitUntil(() -> !w.busyProperty().get() && w.work().runningProperty().get() == 0, "the window settles");
+    }
+
+    /**
+     * Saves what {@code root} shows to {@code target/screenshots/} (the README's screenshots come from here:
+     * {@code xvfb-run -a mvn -pl app/desktop test -Dtest=WorkbenchTest}).
+     */
+    static void screenshot(Parent root, String name) {
+        Path out = Path.of("target", "screenshots", name);
+        var image = WaitForAsyncUtils.asyncFx(() -> root.getScene().snapshot(null));
+        try {
+            Files.createDirectories(out.getParent());
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image.get(), null), "png",
+                    out.toFile());
+        } catch (Exception e) {
+            throw new AssertionError("cannot save " + out, e);
+        }
+        assertTrue(Files.exists(out));
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path rel = from.relativize(p);
+                if (rel.toString().startsWith("runs")) {
+                    continue;
+                }
+                Path q = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+}

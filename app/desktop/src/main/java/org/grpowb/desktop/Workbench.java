@@ -109,6 +109,7 @@ public final class Workbench {
     private RunConfigView config;
     private RunHistoryView history;
     private TokenCodec codec;
+    private Task<?> evaluation;
     /** Bumped on every open; a load that finishes after a newer open started is dropped. */
     private long openGeneration;
 
@@ -445,8 +446,9 @@ public final class Workbench {
                 }
             }
         }, info -> {
-            Map<String, Object> all = new LinkedHashMap<>(StoredSettings.overrides(info.configJson()));
-            all.putAll(base);
+            // the run goes on with the settings it was started with, whatever the window or the file says now
+            Map<String, Object> all = new LinkedHashMap<>(base);
+            all.putAll(StoredSettings.overrides(info.configJson()));
             log("continuing run " + info.id() + " from its last checkpoint");
             prepareAndStart("Preparing run " + info.id(), all, p -> session.continueRun(p, file, info.id()));
         });
@@ -480,12 +482,16 @@ public final class Workbench {
             problems.add(Problem.of("open a project first"));
             return;
         }
+        if (evaluation != null && !evaluation.isDone()) {
+            notifier.info("An evaluation is in progress; cancel it first to start another");
+            return;
+        }
         List<Long> selected = history.selectedRunIds();
         long runId = !selected.isEmpty() ? selected.get(0) : session.runId();
         Project p = project;
         Path file = storeFile();
         record Result(long runId, int step, double accuracy, int examples) { }
-        work.submit("Evaluating", new Task<Result>() {
+        evaluation = work.submit("Evaluating", new Task<Result>() {
             @Override
             protected Result call() throws Exception {
                 long id = runId;

@@ -102,6 +102,7 @@ public final class Evaluator {
     /** The same, telling {@code progress} after each batch (which may cancel it). */
     public static double evaluateCheckpoint(org.grpowb.core.project.Project project, java.nio.file.Path checkpoint,
                                             Progress progress) throws java.io.IOException {
+        GradMode.offForThisThread();
         java.nio.file.Path dir = java.nio.file.Files.isDirectory(checkpoint.resolve("policy"))
                 ? checkpoint.resolve("policy") : checkpoint;
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();

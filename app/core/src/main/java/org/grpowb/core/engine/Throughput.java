@@ -39,6 +39,7 @@ public final class Throughput {
     }
 
     public static Result measure(Project project, int repeats) throws IOException {
+        GradMode.offForThisThread();
         TrainingSettings ts = project.training();
         List<Example> batch = new PromptSampler(project.data().train(), ts.seed(), ts.promptsPerStep()).pick(1);
         try (NDManager base = NDManager.newBaseManager();

@@ -113,6 +113,7 @@ public final class TrainingRun {
     }
 
     private RunSummary execute(long runId, int fromStep) {
+        GradMode.offForThisThread();
         long t0 = System.nanoTime();
         TrainingSettings ts = project.training();
         Settings vs = project.variant().settings();

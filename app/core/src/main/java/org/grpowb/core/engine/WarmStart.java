@@ -40,6 +40,7 @@ public final class WarmStart {
      * @param progress receives the 1-based step after each step
      */
     public Result run(Path output, IntConsumer progress) throws IOException {
+        GradMode.offForThisThread();
         long t0 = System.nanoTime();
         SftSettings s = project.sft();
         Path out = output != null ? output : project.model().init();

@@ -20,7 +20,7 @@ public final class Notifier {
     public Notifier(Node content) {
         pane = new NotificationPane(content);
         pane.setId("notifications");
-        pane.setShowFromTop(true);
+        pane.setShowFromTop(false); // from the bottom: the editor tabs stay reachable while it shows
         hide.setOnFinished(e -> pane.hide());
     }
 

@@ -1,0 +1,138 @@
+package org.grpowb.desktop;
+
+import static org.grpowb.desktop.WindowTests.SAMPLE;
+import static org.grpowb.desktop.WindowTests.copyTree;
+import static org.grpowb.desktop.WindowTests.settle;
+import static org.grpowb.desktop.WindowTests.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.prefs.Preferences;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.grpowb.desktop.dashboard.DashboardModel;
+import org.grpowb.desktop.history.RunComparisonModel;
+import org.grpowb.desktop.run.RunSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationTest;
+
+/**
+ * Runs as a user makes and compares them in the window: two short runs that differ in one setting, both selected in
+ * the run history to overlay their curves and list their differences; the newest checkpoint evaluated from the Run
+ * menu; a finished run opened from the store on the dashboard and in the inspector; a stopped run continued from its
+ * last checkpoint.
+ */
+class RunsThroughTheWindowTest extends ApplicationTest {
+
+    @TempDir
+    static Path dir;
+
+    private Workbench workbench;
+    private Preferences prefs;
+
+    @Override
+    public void start(Stage stage) throws IOException {
+        Path project = dir.resolve("arithmetic");
+        copyTree(SAMPLE, project);
+        prefs = WindowTests.scratchPrefs();
+        workbench = new Workbench(project, Map.of("training.steps", 6, "training.prompts_per_step", 4,
+                "training.eval_every", 3, "training.checkpoint_every", 3, "training.eval_examples", 40), prefs);
+        stage.setScene(new Scene(workbench.root(), 1400, 900));
+        stage.show();
+    }
+
+    @AfterEach
+    void dropPrefs() {
+        WindowTests.drop(prefs);
+    }
+
+    @Test
+    void compareTwoRunsEvaluateOneOpenOneAndContinueAStoppedOne() {
+        settle(workbench);
+        RunSession session = workbench.session();
+        runToTheEnd();
+        clickOn("#tab-configuration");
+        interact(() -> workbench.config().model().entry("training.learning_rate").textProperty().set("0.0003"));
+        runToTheEnd();
+
+        // both runs in the history; select them as a user does (click, then Ctrl+click)
+        clickOn("#tab-runs");
+        TableView<?> runs = lookup("#runsTable").queryAs(TableView.class);
+        waitUntil(() -> runs.getItems().size() == 2 && !workbench.history().loadingProperty().get(), "two runs listed");
+        List<Node> rows = lookup("#runsTable .table-row-cell").queryAll().stream()
+                .map(n -> (javafx.scene.control.TableRow<?>) n).filter(r -> r.getItem() != null)
+                .sorted(java.util.Comparator.comparingInt(javafx.scene.control.TableRow::getIndex))
+                .map(r -> (Node) r).toList();
+        clickOn(rows.get(0));
+        press(KeyCode.CONTROL).clickOn(rows.get(1)).release(KeyCode.CONTROL);
+        waitUntil(() -> workbench.history().comparedRuns().size() == 2
+                && !workbench.history().loadingProperty().get(), "both runs compared");
+        var compared = workbench.history().comparedRuns();
+        assertEquals(6, compared.get(0).metrics().size());
+        assertEquals(6, compared.get(1).metrics().size());
+        var chart = lookup("#compareChart").queryAs(org.jfree.chart.fx.ChartViewer.class).getChart();
+        assertEquals(2, chart.getXYPlot().getDataset().getSeriesCount(), "two curves overlaid");
+        TableView<?> diff = lookup("#diffTable").queryAs(TableView.class);
+        List<String> keys = diff.getItems().stream().map(r -> ((RunComparisonModel.DiffRow) r).key()).toList();
+        assertTrue(keys.contains("training.learning_rate"), "the differing setting is listed: " + keys);
+        var lr = diff.getItems().stream().map(r -> (RunComparisonModel.DiffRow) r)
+                .filter(r -> r.key().equals("training.learning_rate")).findFirst().orElseThrow();
+        assertTrue(lr.values().stream().anyMatch(v -> v.equals("3.0E-4") || v.equals("0.0003")), lr.values().toString());
+        WindowTests.screenshot(workbench.root(), "run-comparison.png");
+
+        // evaluate the first selected run's newest checkpoint from the Run menu (Ctrl+E)
+        push(KeyCode.CONTROL, KeyCode.E);
+        waitUntil(() -> workbench.notifier().showing().contains("eval accuracy"), "the evaluation reports");
+        long first = workbench.history().selectedRunIds().get(0);
+        assertTrue(workbench.notifier().showing().startsWith("run " + first + " at step 6: eval accuracy"),
+                workbench.notifier().showing());
+        assertEquals(1, lookup("#console").queryListView().getItems().stream()
+                .filter(l -> String.valueOf(l).contains("eval accuracy")).count(), "evaluated once");
+
+        // a double-click opens the other run from the store: its curves on the dashboard, its last step in the inspector
+        long other = workbench.history().selectedRunIds().get(1);
+        doubleClickOn(rows.get(1));
+        waitUntil(() -> workbench.views().storedRunId() == other && workbench.work().runningProperty().get() == 0,
+                "the other run opens");
+        DashboardModel dashboard = workbench.views().dashboard().model();
+        assertEquals(6, dashboard.size(DashboardModel.REWARD_MEAN));
+        assertEquals(6, workbench.views().inspector().model().getStep().step());
+
+        // a run stopped early continues from its last checkpoint
+        clickOn("#tab-configuration");
+        interact(() -> workbench.config().model().entry("training.steps").textProperty().set("400"));
+        clickOn("#run");
+        waitUntil(() -> session.stepProperty().get() >= 4, "a long run gets past its first checkpoint");
+        clickOn("#stop");
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "stopped");
+        int stoppedAt = session.stepProperty().get();
+        clickOn("#tab-runs");
+        waitUntil(() -> runs.getItems().size() == 3 && !workbench.history().loadingProperty().get(), "three runs");
+        interact(() -> workbench.history().select(3));
+        clickOn("Run").clickOn("#continueRun");
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.RUNNING && session.runId() == 3,
+                "run 3 continues");
+        waitUntil(() -> session.stepProperty().get() > stoppedAt, "past where it stopped");
+        clickOn("#stop");
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "stopped again");
+        assertTrue(workbench.problems().getItems().isEmpty(), workbench.problems().getItems().toString());
+    }
+
+    private void runToTheEnd() {
+        RunSession session = workbench.session();
+        clickOn("#run");
+        waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED
+                || session.stateProperty().get() == RunSession.State.FAILED, "the run ends");
+        assertEquals(RunSession.State.FINISHED, session.stateProperty().get(), session.messageProperty().get());
+        assertEquals(6, session.stepProperty().get());
+    }
+}

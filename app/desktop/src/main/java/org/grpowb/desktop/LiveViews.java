@@ -33,6 +33,8 @@ final class LiveViews {
     private final LongWork work;
     private final DashboardView dashboard = new DashboardView(new DashboardModel());
     private final InspectorView inspector;
+    private final RunSearchPane runSearch;
+    private final javafx.scene.control.SplitPane inspectorPane;
     private final Slider stepSlider = new Slider(1, 1, 1);
     private final Map<Integer, StepRecord> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -62,6 +64,19 @@ final class LiveViews {
             }
         });
         inspector.setStepControl(stepSlider);
+        runSearch = new RunSearchPane(work, () -> storeFile.get(), this::shownRunId, this::reveal);
+        inspectorPane = new javafx.scene.control.SplitPane(inspector, runSearch);
+        inspectorPane.setDividerPositions(0.76);
+        javafx.scene.control.SplitPane.setResizableWithParent(runSearch, false);
+    }
+
+    /** The inspector with the run-wide search beside it, as the Inspector tab shows them. */
+    javafx.scene.control.SplitPane inspectorPane() {
+        return inspectorPane;
+    }
+
+    RunSearchPane runSearch() {
+        return runSearch;
     }
 
     void storeFile(Supplier<Path> file) {
@@ -148,6 +163,26 @@ final class LiveViews {
         });
     }
 
+    /** The run the views show: a stored one, else the session's (−1 before any run). */
+    long shownRunId() {
+        return storedRunId >= 0 ? storedRunId : session.runId();
+    }
+
+    /**
+     * Opens a search hit: its step in the inspector (the live view stops following new steps), then its group and
+     * rollout.
+     */
+    void reveal(org.grpowb.core.store.RolloutHit hit) {
+        following = false;
+        updatingSlider = true;
+        stepSlider.setMax(Math.max(stepSlider.getMax(), hit.step()));
+        stepSlider.setValue(hit.step());
+        updatingSlider = false;
+        show(hit.step(), step -> {
+            inspector.revealHit(new InspectorModel.TextHit(hit.groupIndex(), hit.rolloutIndex(), 0));
+        });
+    }
+
     /** The stored run on show, or −1 when the views follow the session's run. */
     long storedRunId() {
         return storedRunId;
@@ -159,13 +194,19 @@ final class LiveViews {
     }
 
     private void show(int step) {
+        show(step, r -> { });
+    }
+
+    /** Shows a step (from memory, else from the store in the background), then tells {@code then}. */
+    private void show(int step, java.util.function.Consumer<StepRecord> then) {
         StepRecord r = recent.get(step);
         if (r != null) {
             inspector.model().setStep(r);
+            then.accept(r);
             return;
         }
         Path file = storeFile.get();
-        long runId = storedRunId >= 0 ? storedRunId : session.runId();
+        long runId = shownRunId();
         if (file == null || runId < 0) {
             return;
         }
@@ -182,6 +223,7 @@ final class LiveViews {
         }, loaded -> {
             if (loaded != null && (int) Math.round(stepSlider.getValue()) == step) {
                 inspector.model().setStep(loaded);
+                then.accept(loaded);
             }
         });
     }

@@ -1,6 +1,8 @@
 package org.grpowb.desktop;
 
+import java.util.Arrays;
 import javafx.application.Application;
+import org.grpowb.desktop.bench.FrameBench;
 
 /**
  * Entry point of the desktop jar. A separate class from {@link WorkbenchApp} because the JavaFX launcher refuses a
@@ -12,6 +14,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (Arrays.asList(args).contains(FrameBench.FLAG)) {
+            FrameBench.run(args);
+            return;
+        }
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
         Application.launch(WorkbenchApp.class, args);

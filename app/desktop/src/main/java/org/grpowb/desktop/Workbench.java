@@ -590,7 +590,7 @@ public final class Workbench {
     }
 
     private TabPane buildEditors() {
-        editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspector()),
+        editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspectorPane()),
                 configTab, historyTab, welcomeTab);
         editors.setId("editors");
         editors.setTabClosingPolicy(TabPane.TabClosingPolicy.SELECTED_TAB);

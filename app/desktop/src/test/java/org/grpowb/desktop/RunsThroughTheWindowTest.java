@@ -107,6 +107,19 @@ class RunsThroughTheWindowTest extends ApplicationTest {
         assertEquals(6, dashboard.size(DashboardModel.REWARD_MEAN));
         assertEquals(6, workbench.views().inspector().model().getStep().step());
 
+        // search every step of that run for a completion; choosing a hit opens its step, group and rollout
+        clickOn("#tab-inspector");
+        clickOn("#runSearch").write("1").push(KeyCode.ENTER);
+        var hits = workbench.views().runSearch().hits();
+        waitUntil(() -> !hits.getItems().isEmpty() && workbench.work().runningProperty().get() == 0, "the run has hits");
+        assertTrue(hits.getItems().stream().allMatch(h -> h.completion().contains("1")), "every hit contains the text");
+        var hit = hits.getItems().get(0);
+        assertEquals(1, hit.step(), "hits come in step order and the first step's completions contain a 1");
+        clickOn(lookup("#runSearchHits .list-cell").nth(0).queryAs(Node.class));
+        waitUntil(() -> workbench.views().inspector().model().getStep().step() == hit.step(), "the hit's step opens");
+        assertEquals(hit.groupIndex(), workbench.views().inspector().model().getGroupIndex());
+        WindowTests.screenshot(workbench.root(), "run-search.png");
+
         // a run stopped early continues from its last checkpoint
         clickOn("#tab-configuration");
         interact(() -> workbench.config().model().entry("training.steps").textProperty().set("400"));

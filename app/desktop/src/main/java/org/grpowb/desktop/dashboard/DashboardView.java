@@ -37,7 +37,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYDifferenceRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 
 /**
@@ -90,6 +89,10 @@ public final class DashboardView extends BorderPane {
         }
         ScrollPane scroll = new ScrollPane(grid);
         scroll.setFitToWidth(true);
+        // one fill and a border, not modena's two stacked fills: the software pipeline draws a stacked background by
+        // stretching a cached image over the whole pane, on every frame in which a chart changes
+        scroll.setStyle("-fx-background-color: -fx-background; -fx-background-insets: 0; -fx-padding: 0;"
+                + " -fx-border-width: 1; -fx-border-color: -fx-box-border;");
         setCenter(scroll);
         setTop(createToolBar());
         refresh();
@@ -155,7 +158,7 @@ public final class DashboardView extends BorderPane {
         // a constant metric (clip_frac stuck at 0.02) would otherwise get a 1e-8-wide axis with unreadable ticks
         values.setAutoRangeMinimumSize(1e-4);
         boolean sparse = metric.equals(DashboardModel.EVAL_ACCURACY); // a few evals: show the points themselves
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, sparse);
+        XYLineAndShapeRenderer renderer = new DenseLineRenderer(sparse);
         renderer.setSeriesPaint(0, sparse ? EVAL : LINE);
         renderer.setSeriesStroke(0, new BasicStroke(1.2f));
         renderer.setDrawSeriesLineAsPath(true); // one path per series, not one stroke per segment: far fewer draw calls
@@ -167,11 +170,8 @@ public final class DashboardView extends BorderPane {
         if (metric.equals(DashboardModel.REWARD_MEAN)) {
             DecimatedDataset band = new DecimatedDataset(
                     List.of(DashboardModel.REWARD_HI, DashboardModel.REWARD_LO), model.displayCap());
-            XYDifferenceRenderer fill = new XYDifferenceRenderer(BAND, BAND, false);
-            fill.setSeriesPaint(0, BAND);
-            fill.setSeriesPaint(1, BAND);
             plot.setDataset(1, band);
-            plot.setRenderer(1, fill); // the default REVERSE order keeps the mean (dataset 0) on top
+            plot.setRenderer(1, new BandRenderer(BAND)); // the default REVERSE order keeps the mean (dataset 0) on top
             datasets = List.of(line, band);
         }
         String title = metric.equals(DashboardModel.REWARD_MEAN) ? "reward_mean ± std" : metric;

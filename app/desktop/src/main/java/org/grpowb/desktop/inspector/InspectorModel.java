@@ -158,6 +158,11 @@ public final class InspectorModel {
         return getScale().colour(value(rollout, token));
     }
 
+    /** The text of a token id, as given to the constructor. */
+    IntFunction<String> tokenTextById() {
+        return tokenText;
+    }
+
     /** The raw text of a token of the shown group. */
     public String tokenText(int rollout, int token) {
         String s = tokenText.apply(rollout(rollout).trace().tokenIds()[token]);

@@ -34,8 +34,9 @@ import org.grpowb.core.run.StepRecord;
  * in view are laid out and drawn however many tokens the step has. Bottom: every value of the hovered token.
  * <p>
  * Node ids: {@code #step}, {@code #group}, {@code #signal}, {@code #stepScale}, {@code #search}, {@code #legend},
- * {@code #legendMin}, {@code #legendMid}, {@code #legendMax}, {@code #rollouts}, {@code #tokenDetails}; per visible
- * rollout {@code #tokens-<i>} (its canvas), {@code #header-<i>}, {@code #flip-<i>}, {@code #masked-<i>}.
+ * {@code #legendMin}, {@code #legendMid}, {@code #legendMax}, {@code #rollouts}, {@code #tokenDetails}. A visible
+ * rollout's parts (its canvas, header, flip and mask marks) are found with {@link #rolloutPart}: rows carry fixed
+ * style classes rather than per-rollout ids, because a reused row would re-apply CSS on every change of id.
  */
 public final class InspectorView extends BorderPane {
     private static final String NO_TOKEN = "hover over a token to see its values";
@@ -55,6 +56,8 @@ public final class InspectorView extends BorderPane {
     private final ListView<RolloutRecord> rollouts = new ListView<>();
     private final Label details = new Label(NO_TOKEN);
     private final List<RolloutCell> cells = new ArrayList<>();
+    /** Shared by every cell, so a row laid out to size the list is not laid out again to draw it. */
+    private final RowLayouts rowLayouts;
     private List<InspectorModel.TextHit> hits = List.of();
     private int hitCursor = -1;
     private String hitQuery = "";
@@ -62,6 +65,7 @@ public final class InspectorView extends BorderPane {
 
     public InspectorView(InspectorModel model) {
         this.model = model;
+        this.rowLayouts = RowLayouts.forStrips(model.tokenTextById());
         getStyleClass().add("token-inspector");
 
         stepLabel.setId("step");
@@ -79,20 +83,30 @@ public final class InspectorView extends BorderPane {
 
         Label groupLabel = new Label("group");
         Label signalLabel = new Label("colour by");
-        // labels keep their text; the group box and the search field give way when the window is narrow
-        for (Region r : List.of(stepLabel, groupLabel, signalLabel, stepScale, signalBox)) {
+        // labels keep their text; when the tab is narrow the controls wrap onto a second line instead of squeezing
+        for (Region r : List.of(stepLabel, groupLabel, signalLabel, stepScale, signalBox, search)) {
             r.setMinWidth(Region.USE_PREF_SIZE);
         }
         groupBox.setMinWidth(120);
-        HBox top = new HBox(10, stepLabel, stepControl, groupLabel, groupBox, signalLabel,
-                signalBox, stepScale, search, legend);
+        javafx.scene.layout.FlowPane top = new javafx.scene.layout.FlowPane(10, 6,
+                new HBox(6, stepLabel, stepControl), new HBox(6, groupLabel, groupBox),
+                new HBox(6, signalLabel, signalBox), stepScale, search, legend);
+        top.getChildren().forEach(n -> {
+            if (n instanceof HBox h) {
+                h.setAlignment(Pos.CENTER_LEFT);
+            }
+        });
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(6));
         setTop(top);
 
         rollouts.setId("rollouts");
+        // one fill and a border, not modena's two stacked fills: the software pipeline draws a stacked background
+        // by stretching a cached image over the whole list, which cost more than the rows themselves while scrolling
+        rollouts.setStyle(frameStyle(false));
+        rollouts.focusedProperty().addListener((o, a, b) -> rollouts.setStyle(frameStyle(b)));
         rollouts.setCellFactory(v -> {
-            RolloutCell c = new RolloutCell(model, this::hovered);
+            RolloutCell c = new RolloutCell(model, rowLayouts, this::hovered);
             cells.add(c);
             return c;
         });
@@ -180,11 +194,24 @@ public final class InspectorView extends BorderPane {
     public List<Integer> visibleRollouts() {
         List<Integer> out = new ArrayList<>();
         for (RolloutCell c : cells) {
-            if (c.isVisible() && c.getGraphic() != null && c.tokenStrip().rollout() >= 0) {
+            if (c.isVisible() && c.showsRollout() && c.tokenStrip().rollout() >= 0) {
                 out.add(c.tokenStrip().rollout());
             }
         }
         return out;
+    }
+
+    /**
+     * A part of a rollout's row while it is in view: {@code "tokens"} (its canvas), {@code "header"}, {@code "flip"}
+     * or {@code "masked"}; null when the rollout is scrolled out of view.
+     */
+    public Node rolloutPart(int rollout, String part) {
+        for (RolloutCell c : cells) {
+            if (c.isVisible() && c.showsRollout() && c.getIndex() == rollout && c.tokenStrip().rollout() == rollout) {
+                return c.part(part);
+            }
+        }
+        return null;
     }
 
     /** Shows a search hit: selects its group and scrolls to (and selects) its rollout. */
@@ -196,7 +223,7 @@ public final class InspectorView extends BorderPane {
 
     private TokenStrip visibleStrip(int rollout) {
         for (RolloutCell c : cells) {
-            if (c.isVisible() && c.getGraphic() != null && c.tokenStrip().rollout() == rollout
+            if (c.isVisible() && c.showsRollout() && c.tokenStrip().rollout() == rollout
                     && c.getIndex() == rollout) {
                 return c.tokenStrip();
             }
@@ -290,6 +317,11 @@ public final class InspectorView extends BorderPane {
             legendMid.setText(s.kind() == Signal.Scale.DIVERGING ? "0" : short4(s.mid()));
             legendMax.setText(short4(s.max()));
         }
+    }
+
+    private static String frameStyle(boolean focused) {
+        return "-fx-background-color: -fx-control-inner-background; -fx-background-insets: 0; -fx-padding: 0;"
+                + " -fx-border-width: 1; -fx-border-color: " + (focused ? "-fx-focus-color" : "-fx-box-border") + ";";
     }
 
     private static String short4(double v) {

@@ -22,10 +22,15 @@ final class RolloutCell extends ListCell<RolloutRecord> {
     private final VBox box;
 
     /** @param onHover told (rollout, token) when the hovered token changes; token −1 when none */
-    RolloutCell(InspectorModel model, BiConsumer<Integer, Integer> onHover) {
+    RolloutCell(InspectorModel model, RowLayouts rows, BiConsumer<Integer, Integer> onHover) {
         this.model = model;
         getStyleClass().add("rollout-cell");
-        strip = new TokenStrip(model, t -> onHover.accept(strip().rollout(), t));
+        // fixed style classes, never per-rollout ids: changing a node's id re-applies CSS to it, and a reused cell
+        // would pay that on every scroll frame
+        title.getStyleClass().add("rollout-header");
+        flip.getStyleClass().add("rollout-flip");
+        masked.getStyleClass().add("rollout-masked");
+        strip = new TokenStrip(model, rows, t -> onHover.accept(strip().rollout(), t));
         flip.setStyle("-fx-text-fill: white; -fx-background-color: #c51b7d; -fx-padding: 0 4 0 4;"
                 + " -fx-font-weight: bold;");
         masked.setStyle("-fx-text-fill: white; -fx-background-color: #636363; -fx-padding: 0 4 0 4;");
@@ -40,6 +45,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         box.setMinWidth(0);
         box.setPadding(new Insets(2, 0, 2, 0));
         setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
+        showRow(false);
         // the graphic of a labeled is sized to its preferred width: make that the cell's own width
         widthProperty().addListener((o, a, b) -> box.setPrefWidth(contentWidth(b.doubleValue())));
     }
@@ -52,6 +58,17 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         return strip;
     }
 
+    /** One part of the row: "tokens" (the canvas), "header", "flip" or "masked". */
+    javafx.scene.Node part(String name) {
+        return switch (name) {
+            case "tokens" -> strip.canvas();
+            case "header" -> title;
+            case "flip" -> flip;
+            case "masked" -> masked;
+            default -> throw new IllegalArgumentException("no part " + name + " in a rollout row");
+        };
+    }
+
     private double contentWidth(double w) {
         return Math.max(0, w - snappedLeftInset() - snappedRightInset());
     }
@@ -61,29 +78,36 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         super.updateItem(r, empty);
         if (empty || r == null || model.getGroup() == null || getIndex() >= model.rolloutCount()) {
             strip.setRollout(-1);
-            setGraphic(null);
+            showRow(false);
             return;
         }
         int i = getIndex();
         title.setText(String.format(Locale.ROOT, "#%-3d reward %s  A %+.4f%s", i, InspectorModel.fmt(r.reward()),
                 r.advantage(), r.verdict() == null ? "" : "  " + r.verdict().name().toLowerCase(Locale.ROOT)));
-        title.setId("header-" + i);
         flip.setVisible(r.flipped());
         flip.setManaged(r.flipped());
-        flip.setId("flip-" + i);
         masked.setVisible(!r.kept());
         masked.setManaged(!r.kept());
-        masked.setId("masked-" + i);
         String c = r.completion().replace('\n', '⏎');
         completion.setText(c.length() > 200 ? c.substring(0, 200) + "…" : c);
         strip.setRollout(i);
         box.setPrefWidth(contentWidth(getWidth()));
-        setGraphic(box);
+        showRow(true);
+    }
+
+    /** Whether the cell shows a rollout; false for the empty cells past the group's end. */
+    boolean showsRollout() {
+        return box.isVisible();
+    }
+
+    private void showRow(boolean show) {
+        box.setVisible(show);
+        setGraphic(show ? box : null);
     }
 
     @Override
     protected double computePrefHeight(double width) {
-        if (getGraphic() == null) {
+        if (!box.isVisible()) {
             return super.computePrefHeight(width);
         }
         double w = width >= 0 ? width : getWidth();

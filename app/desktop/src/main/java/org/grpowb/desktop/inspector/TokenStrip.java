@@ -29,19 +29,24 @@ final class TokenStrip extends Region {
         LINE_HEIGHT = Math.ceil(probe.getLayoutBounds().getHeight()) + 4;
     }
 
+    private static final TokenLayout EMPTY = TokenLayout.of(new int[0], 0, CHAR_WIDTH, LINE_HEIGHT);
+
     private final InspectorModel model;
+    private final RowLayouts rows;
     private final Canvas canvas = new Canvas();
     private final Tooltip tooltip = new Tooltip();
     private final IntConsumer onHover;
     private int rollout = -1;
-    private String[] shown = new String[0];
-    private int[] chars = new int[0];
+    private Object shownRecord;
     private TokenLayout layout;
     private int hovered = -1;
+    /** Set when the shown rollout changed: the next layout pass must paint even if the canvas keeps its size. */
+    private boolean needsPaint;
 
     /** @param onHover told the hovered token's index (−1 when the mouse leaves a token) */
-    TokenStrip(InspectorModel model, IntConsumer onHover) {
+    TokenStrip(InspectorModel model, RowLayouts rows, IntConsumer onHover) {
         this.model = model;
+        this.rows = rows;
         this.onHover = onHover;
         getChildren().add(canvas);
         tooltip.setShowDelay(Duration.millis(150));
@@ -60,40 +65,29 @@ final class TokenStrip extends Region {
         return rollout;
     }
 
-    /** Shows a rollout of the model's group; −1 clears. */
+    /** Shows a rollout of the model's group; −1 clears. Cheap: the row's layout comes from {@link RowLayouts}. */
     void setRollout(int r) {
+        Object record = r < 0 || r >= model.rolloutCount() ? null : model.rollout(r);
+        if (r == rollout && record == shownRecord && layout != null && !needsPaint) {
+            return; // the same rollout again (the list re-binding a cell to its item): nothing to redo
+        }
         rollout = r;
+        shownRecord = record;
         hovered = -1;
         layout = null;
-        canvas.setId(r < 0 ? null : "tokens-" + r);
-        if (r < 0) {
-            shown = new String[0];
-            chars = new int[0];
-        } else {
-            int n = model.rollout(r).trace().length();
-            shown = new String[n];
-            chars = new int[n];
-            for (int t = 0; t < n; t++) {
-                String d = InspectorModel.displayText(model.tokenText(r, t));
-                int len = d.codePointCount(0, d.length());
-                chars[t] = len;
-                shown[t] = len <= TokenLayout.MAX_CHARS ? d
-                        : d.substring(0, d.offsetByCodePoints(0, TokenLayout.MAX_CHARS - 1)) + "…";
-            }
-        }
-        // the layout is rebuilt for the new tokens on the next pass, which must then paint even if the canvas
-        // keeps its size (a reused cell showing a rollout of the same length)
         needsPaint = true;
         requestLayout();
-        redraw();
+        if (r < 0) {
+            redraw();
+        }
     }
-
-    private boolean needsPaint;
 
     private TokenLayout layoutFor(double width) {
         double w = Math.max(width, 4 * CHAR_WIDTH + 2 * TokenLayout.PAD);
-        if (layout == null || layout.width != w) {
-            layout = TokenLayout.of(chars, w, CHAR_WIDTH, LINE_HEIGHT);
+        if (rollout < 0 || model.getGroup() == null || rollout >= model.rolloutCount()) {
+            layout = EMPTY;
+        } else if (layout == null || layout.width != w) {
+            layout = rows.layout(model.getGroup(), rollout, w);
         }
         return layout;
     }
@@ -137,7 +131,7 @@ final class TokenStrip extends Region {
     void redraw() {
         GraphicsContext gc = canvas.getGraphicsContext2D();
         gc.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
-        if (rollout < 0 || layout == null || canvas.getWidth() <= 0) {
+        if (rollout < 0 || layout == null || layout == EMPTY || canvas.getWidth() <= 0) {
             return;
         }
         TokenLayout l = layout;
@@ -145,14 +139,15 @@ final class TokenStrip extends Region {
         gc.setGlobalAlpha(kept ? 1 : 0.45); // masked rollouts never reached the loss: drawn faded
         gc.setFont(FONT);
         gc.setTextBaseline(VPos.CENTER);
-        for (int t = 0; t < shown.length; t++) {
+        int[] ids = model.rollout(rollout).trace().tokenIds();
+        for (int t = 0; t < ids.length; t++) {
             Color c = model.colourAt(rollout, t);
             gc.setFill(c);
             gc.fillRect(l.x[t], l.y[t], l.w[t], l.lineHeight);
             gc.setFill(luminance(c) > 0.5 ? Color.BLACK : Color.WHITE);
-            gc.fillText(shown[t], l.x[t] + TokenLayout.PAD, l.y[t] + l.lineHeight / 2);
+            gc.fillText(rows.shown(ids[t]), l.x[t] + TokenLayout.PAD, l.y[t] + l.lineHeight / 2);
         }
-        if (hovered >= 0 && hovered < shown.length) {
+        if (hovered >= 0 && hovered < ids.length) {
             gc.setGlobalAlpha(1);
             gc.setStroke(Color.BLACK);
             gc.setLineWidth(1.5);
@@ -163,7 +158,7 @@ final class TokenStrip extends Region {
 
     /** A token's box in screen coordinates; null when not laid out. */
     Bounds tokenBoundsOnScreen(int token) {
-        if (layout == null || token < 0 || token >= shown.length) {
+        if (layout == null || token < 0 || token >= layout.x.length) {
             return null;
         }
         return canvas.localToScreen(new BoundingBox(layout.x[token], layout.y[token], layout.w[token],

@@ -71,11 +71,11 @@ class InspectorViewTest extends ApplicationTest {
     @Test
     void flippedAndMaskedRolloutsAreMarked() {
         show(Steps.small());
-        assertTrue(lookup("#flip-1").query().isVisible());
-        assertFalse(lookup("#flip-0").query().isVisible());
-        assertTrue(lookup("#masked-2").query().isVisible());
-        assertFalse(lookup("#masked-0").query().isVisible());
-        assertNotNull(lookup("#tokens-3").query());
+        assertTrue(onFx(() -> view.rolloutPart(1, "flip").isVisible()));
+        assertFalse(onFx(() -> view.rolloutPart(0, "flip").isVisible()));
+        assertTrue(onFx(() -> view.rolloutPart(2, "masked").isVisible()));
+        assertFalse(onFx(() -> view.rolloutPart(0, "masked").isVisible()));
+        assertNotNull(onFx(() -> view.rolloutPart(3, "tokens")));
     }
 
     @Test
@@ -140,7 +140,11 @@ class InspectorViewTest extends ApplicationTest {
         long load = System.nanoTime() - t0;
         assertTrue(view.visibleRollouts().size() < 100, "only rows in view are built: " + view.visibleRollouts());
 
-        clickOn(onFx(() -> view.tokenBounds(0, 0)) == null ? "#rollouts" : "#tokens-0");
+        if (onFx(() -> view.tokenBounds(0, 0)) == null) {
+            clickOn("#rollouts");
+        } else {
+            clickOn(onFx(() -> view.rolloutPart(0, "tokens")));
+        }
         long t1 = System.nanoTime();
         type(KeyCode.END);
         WaitForAsyncUtils.waitForFxEvents();
@@ -161,7 +165,10 @@ class InspectorViewTest extends ApplicationTest {
         assertNotNull(last);
         moveTo(new Point2D(last.getCenterX(), last.getCenterY()));
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(lookup("#tokenDetails").queryAs(Label.class).getText().startsWith("rollout 999 token 99 "));
+        assertTrue(lookup("#tokenDetails").queryAs(Label.class).getText().startsWith("rollout 999 token 99 "),
+                lookup("#tokenDetails").queryAs(Label.class).getText() + " at " + last + " list "
+                        + onFx(() -> view.lookup("#rollouts").localToScreen(view.lookup("#rollouts").getLayoutBounds()))
+                        + " visible " + onFx(view::visibleRollouts));
 
         long t3 = System.nanoTime();
         interact(() -> {
@@ -195,7 +202,7 @@ class InspectorViewTest extends ApplicationTest {
     private Color pixelOfToken(int rollout, int token) {
         return onFx(() -> {
             Bounds screen = view.tokenBounds(rollout, token);
-            Node n = view.lookup("#tokens-" + rollout);
+            Node n = view.rolloutPart(rollout, "tokens");
             Canvas c = (Canvas) n;
             Bounds local = c.screenToLocal(screen);
             WritableImage img = c.snapshot(null, null);

@@ -1,0 +1,77 @@
+package org.grpowb.desktop.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Settings of {@code --bench-frames}, from flags of the form {@code --name=value}; unknown flags are refused so that
+ * a typo does not silently measure the defaults.
+ *
+ * @param json          also print one JSON line
+ * @param pulseLog      read Prism's render times from JavaFX's pulse logger
+ * @param rollouts      rollouts of the inspector's step
+ * @param tokens        tokens per rollout
+ * @param scrollPx      pixels the rollout list scrolls each frame
+ * @param checkpoints   series sizes at which the dashboard is measured, ascending; the last is the run's length
+ * @param stepsPerFrame steps a live run delivers per frame
+ * @param windowFrames  frames measured at each checkpoint
+ */
+record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, double scrollPx, int[] checkpoints,
+                    int stepsPerFrame, int windowFrames) {
+
+    static final BenchOptions DEFAULTS = new BenchOptions(false, true, 1_000, 100, 250,
+            new int[] {1_000, 10_000, 50_000, 100_000}, 4, 120);
+
+    static BenchOptions parse(List<String> args) {
+        BenchOptions o = DEFAULTS;
+        for (String a : args) {
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            o = switch (name) {
+                case FrameBench.FLAG -> o;
+                case "--json" -> new BenchOptions(true, o.pulseLog, o.rollouts, o.tokens, o.scrollPx, o.checkpoints,
+                        o.stepsPerFrame, o.windowFrames);
+                case "--no-pulse-log" -> new BenchOptions(o.json, false, o.rollouts, o.tokens, o.scrollPx,
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                case "--rollouts" -> new BenchOptions(o.json, o.pulseLog, positive(a, value), o.tokens, o.scrollPx,
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                case "--tokens" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, positive(a, value), o.scrollPx,
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                case "--scroll-px" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, positive(a, value),
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                case "--points" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
+                        checkpoints(a, value), o.stepsPerFrame, o.windowFrames);
+                case "--steps-per-frame" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
+                        o.checkpoints, positive(a, value), o.windowFrames);
+                case "--window-frames" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
+                        o.checkpoints, o.stepsPerFrame, positive(a, value));
+                default -> throw new IllegalArgumentException("unknown option " + a + "; known: --json, --no-pulse-log,"
+                        + " --rollouts=N, --tokens=N, --scroll-px=N, --points=N,N,..., --steps-per-frame=N,"
+                        + " --window-frames=N");
+            };
+        }
+        return o;
+    }
+
+    private static int positive(String arg, String value) {
+        try {
+            int v = Integer.parseInt(value);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the argument that caused it
+        }
+        throw new IllegalArgumentException(arg + ": expected a positive whole number");
+    }
+
+    private static int[] checkpoints(String arg, String value) {
+        int[] c = Arrays.stream(value.split(",")).mapToInt(v -> positive(arg, v.trim())).toArray();
+        for (int i = 1; i < c.length; i++) {
+            if (c[i] <= c[i - 1]) {
+                throw new IllegalArgumentException(arg + ": checkpoints must ascend");
+            }
+        }
+        return c;
+    }
+}

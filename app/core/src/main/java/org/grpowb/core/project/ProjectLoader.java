@@ -55,7 +55,8 @@ public final class ProjectLoader {
     /**
      * Loads a project with overrides.
      *
-     * @param overrides values by dotted path, e.g. {@code training.steps -> 50} or {@code variant.name -> grpo}
+     * @param overrides values by dotted path, e.g. {@code training.steps -> 50}, {@code variant.name -> grpo} or
+     *                  {@code rewards.1.weight -> 0.2} (a list item by its index)
      */
     public Project load(Path dirOrFile, Map<String, Object> overrides) {
         Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("project.yaml") : dirOrFile;
@@ -65,7 +66,7 @@ public final class ProjectLoader {
         Path dir = file.toAbsolutePath().getParent();
         LocatedYaml yaml = LocatedYaml.read(file);
         ObjectNode root = (ObjectNode) yaml.root();
-        applyOverrides(root, overrides);
+        applyOverrides(file, root, overrides);
 
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -99,7 +100,7 @@ public final class ProjectLoader {
         return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft), resolved);
     }
 
-    private static void applyOverrides(ObjectNode root, Map<String, Object> overrides) {
+    private static void applyOverrides(Path file, ObjectNode root, Map<String, Object> overrides) {
         ObjectMapper om = new ObjectMapper();
         Object variant = overrides.get("variant.name");
         JsonNode current = root.path("variant").path("name");
@@ -112,13 +113,31 @@ public final class ProjectLoader {
             ObjectNode node = root;
             for (int i = 0; i < parts.length - 1; i++) {
                 JsonNode child = node.get(parts[i]);
-                if (child == null || !child.isObject()) {
+                if (child != null && child.isArray()) {
+                    // a list item by its index, e.g. rewards.1.weight: the item must exist (an override edits, never
+                    // invents, a list entry)
+                    child = listItem(file, e.getKey(), (com.fasterxml.jackson.databind.node.ArrayNode) child, parts[++i]);
+                } else if (child == null || !child.isObject()) {
                     child = node.putObject(parts[i]);
                 }
                 node = (ObjectNode) child;
             }
             node.set(parts[parts.length - 1], om.valueToTree(e.getValue()));
         }
+    }
+
+    private static ObjectNode listItem(Path file, String key, com.fasterxml.jackson.databind.node.ArrayNode list,
+                                       String index) {
+        int i;
+        try {
+            i = Integer.parseInt(index);
+        } catch (NumberFormatException ex) {
+            throw new ProjectException(file, 0, key, "'" + index + "' is not a list index");
+        }
+        if (i < 0 || i >= list.size() || !list.get(i).isObject()) {
+            throw new ProjectException(file, 0, key, "the list has no item " + i + " (it has " + list.size() + ")");
+        }
+        return (ObjectNode) list.get(i);
     }
 
     private static ObjectNode section(LocatedYaml yaml, ObjectNode root, String key, boolean required) {

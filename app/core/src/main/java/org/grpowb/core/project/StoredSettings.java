@@ -18,7 +18,10 @@ public final class StoredSettings {
     private StoredSettings() {
     }
 
-    /** {@code training.*}, {@code variant.name} and {@code variant.settings.*} of a stored run's resolved config. */
+    /**
+     * {@code training.*}, {@code variant.name}, {@code variant.settings.*} and {@code rewards.<i>.weight} of a stored
+     * run's resolved config.
+     */
     public static Map<String, Object> overrides(String configJson) {
         Map<String, Object> o = new LinkedHashMap<>();
         try {
@@ -31,6 +34,12 @@ public final class StoredSettings {
             for (Iterator<Map.Entry<String, JsonNode>> it = cfg.path("variant").path("settings").fields(); it.hasNext(); ) {
                 var e = it.next();
                 o.put("variant.settings." + e.getKey(), JSON.treeToValue(e.getValue(), Object.class));
+            }
+            JsonNode rewards = cfg.path("rewards");
+            for (int i = 0; i < rewards.size(); i++) {
+                if (rewards.get(i).has("weight")) {
+                    o.put("rewards." + i + ".weight", rewards.get(i).get("weight").asDouble());
+                }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException("the stored run config is not JSON", e);

@@ -47,6 +47,22 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void aRewardWeightIsOverriddenByItsIndexAndAMissingItemIsAClearError() {
+        Path d = project(TestProjects.tinyYaml(TestProjects.GRPO,
+                "rewards:\n  - {name: exact_answer, weight: 1.0}\n  - {name: answer_format, weight: 0.1}\n",
+                TestProjects.training(4, "")));
+        Project p = loader.load(d, Map.of("rewards.1.weight", 0.25));
+        assertEquals(1.0, p.rewards().get(0).weight());
+        assertEquals(0.25, p.rewards().get(1).weight());
+        assertEquals(0.25, p.resolvedConfig().path("rewards").get(1).path("weight").asDouble());
+        var missing = assertThrows(ProjectException.class, () -> loader.load(d, Map.of("rewards.2.weight", 0.5)));
+        assertEquals("rewards.2.weight", missing.field());
+        assertTrue(missing.getMessage().contains("no item 2 (it has 2)"), missing.getMessage());
+        var notIndex = assertThrows(ProjectException.class, () -> loader.load(d, Map.of("rewards.x.weight", 0.5)));
+        assertTrue(notIndex.getMessage().contains("'x' is not a list index"), notIndex.getMessage());
+    }
+
+    @Test
     void malformedYamlNamesTheFileAndLine() {
         Path d = project("name: x\ndata: {train: train.jsonl\nmodel: [\n");
         var e = assertThrows(ProjectException.class, () -> loader.load(d));

@@ -14,9 +14,11 @@ class StoredSettingsTest {
     void trainingAndVariantSettingsBecomeOverrides() {
         Map<String, Object> o = StoredSettings.overrides("""
                 {"name": "arithmetic", "training": {"steps": 5, "learning_rate": 0.001, "thr": true},
-                 "variant": {"name": "dapo", "settings": {"epsilon_high": 0.28, "loss_type": "token"}}}""");
+                 "variant": {"name": "dapo", "settings": {"epsilon_high": 0.28, "loss_type": "token"}},
+                 "rewards": [{"name": "exact_answer", "weight": 1.0}, {"name": "answer_format", "weight": 0.1}]}""");
         assertEquals(Map.of("training.steps", 5, "training.learning_rate", 0.001, "training.thr", true,
-                "variant.name", "dapo", "variant.settings.epsilon_high", 0.28, "variant.settings.loss_type", "token"), o);
+                "variant.name", "dapo", "variant.settings.epsilon_high", 0.28, "variant.settings.loss_type", "token",
+                "rewards.0.weight", 1.0, "rewards.1.weight", 0.1), o);
     }
 
     @Test

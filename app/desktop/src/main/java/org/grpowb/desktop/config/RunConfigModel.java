@@ -25,9 +25,8 @@ import org.grpowb.core.project.TrainingSettings;
  * trainer's settings, each an {@link Entry} checked by its {@link SettingSpec} as soon as its text changes.
  *
  * <p>{@link #overrides()} gives what differs from the project file as the dotted paths
- * {@link org.grpowb.core.project.ProjectLoader#load(java.nio.file.Path, Map)} applies. Reward weights are shown but
- * read-only: the loader's override paths address mapping keys, not list items, so {@code rewards.0.weight} cannot be
- * overridden; change them in {@code project.yaml}.
+ * {@link org.grpowb.core.project.ProjectLoader#load(java.nio.file.Path, Map)} applies; a reward's weight is addressed by
+ * its place in the project's list, {@code rewards.<i>.weight}.
  *
  * <p>Lives on the JavaFX thread, like the view bound to it.
  */
@@ -46,17 +45,15 @@ public final class RunConfigModel {
         private final String category;
         private final SettingSpec spec;
         private final Object baseline;
-        private final boolean editable;
         private final StringProperty text = new SimpleStringProperty(this, "text");
         private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error");
         private Object value;
 
-        Entry(String path, String category, SettingSpec spec, Object baseline, boolean editable) {
+        Entry(String path, String category, SettingSpec spec, Object baseline) {
             this.path = path;
             this.category = category;
             this.spec = spec;
             this.baseline = spec.coerce(baseline);
-            this.editable = editable;
             text.addListener((obs, was, now) -> check(now));
             text.set(format(this.baseline));
         }
@@ -83,11 +80,6 @@ public final class RunConfigModel {
 
         public SettingSpec spec() {
             return spec;
-        }
-
-        /** False for reward weights, which the loader cannot override. */
-        public boolean editable() {
-            return editable;
         }
 
         public StringProperty textProperty() {
@@ -127,7 +119,7 @@ public final class RunConfigModel {
         String current = project.variant().variant().name();
         SettingSpec nameSpec = SettingSpec.choice("name", "the GRPO variant: advantage estimator and policy loss",
                 current, registry.variantNames().toArray(String[]::new));
-        variantName = watch(new Entry("variant.name", VARIANT, nameSpec, current, true));
+        variantName = watch(new Entry("variant.name", VARIANT, nameSpec, current));
         variantName.textProperty().addListener((obs, was, now) -> {
             if (variantName.value() != null) {
                 populateVariantSettings((String) variantName.value());
@@ -137,16 +129,16 @@ public final class RunConfigModel {
 
         for (int i = 0; i < project.rewards().size(); i++) {
             Project.RewardChoice r = project.rewards().get(i);
-            SettingSpec spec = SettingSpec.number("weight", "w_k for " + r.function().name() + " (set in project.yaml)",
+            SettingSpec spec = SettingSpec.number("weight", "w_k, the weight of " + r.function().name() + " in the summed reward",
                     r.weight(), -Double.MAX_VALUE, Double.MAX_VALUE);
-            rewardWeights.add(watch(new Entry("rewards." + i + ".weight", REWARDS, spec, r.weight(), false)));
+            rewardWeights.add(watch(new Entry("rewards." + i + ".weight", REWARDS, spec, r.weight())));
         }
 
         JsonNode file = project.resolvedConfig().path("training");
         for (SettingSpec spec : TrainingSettings.SPECS) {
             JsonNode n = file.path(spec.name());
             Object baseline = n.isMissingNode() || n.isNull() ? spec.defaultValue() : plain(n);
-            training.add(watch(new Entry("training." + spec.name(), TRAINING, spec, baseline, true)));
+            training.add(watch(new Entry("training." + spec.name(), TRAINING, spec, baseline)));
         }
         recount();
     }
@@ -162,7 +154,7 @@ public final class RunConfigModel {
         List<Entry> entries = new ArrayList<>();
         for (SettingSpec spec : variant.settings()) {
             Object baseline = same && file.containsKey(spec.name()) ? file.get(spec.name()) : spec.defaultValue();
-            entries.add(watch(new Entry("variant.settings." + spec.name(), VARIANT, spec, baseline, true)));
+            entries.add(watch(new Entry("variant.settings." + spec.name(), VARIANT, spec, baseline)));
         }
         variantSettings.setAll(entries);
         recount();
@@ -211,7 +203,7 @@ public final class RunConfigModel {
         return variantSettings;
     }
 
-    /** One read-only entry per reward, in project order; never part of {@link #overrides()}. */
+    /** One entry per reward, in project order. */
     public List<Entry> rewardWeights() {
         return List.copyOf(rewardWeights);
     }
@@ -258,13 +250,13 @@ public final class RunConfigModel {
 
     /**
      * The edits as loader overrides: dotted path to coerced value (Integer, Double, String or Boolean), for each
-     * valid, editable entry whose value differs from what the loader would use without it. Invalid entries are left
+     * valid entry whose value differs from what the loader would use without it. Invalid entries are left
      * out; check {@link #valid()} before starting a run.
      */
     public Map<String, Object> overrides() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Entry e : all()) {
-            if (e.editable() && e.changed()) {
+            if (e.changed()) {
                 out.put(e.path(), e.value());
             }
         }

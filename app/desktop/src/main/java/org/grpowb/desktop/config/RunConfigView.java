@@ -124,7 +124,6 @@ public final class RunConfigView extends BorderPane {
         Control editor = editorFor(e);
         editor.setId(editorId(e.path()));
         editors.put(e.path(), editor);
-        editor.setDisable(!e.editable());
         editor.setMaxWidth(Double.MAX_VALUE);
 
         Label error = new Label();

@@ -117,9 +117,18 @@ class RunConfigViewTest extends ApplicationTest {
     }
 
     @Test
-    void rewardWeightsAreShownReadOnly() {
+    void aRewardWeightIsEditedInPlaceAndReachesTheLoadedProject() throws Exception {
         assertEquals(2, model.rewardWeights().size());
-        assertTrue(editor("rewards.1.weight", TextField.class).isDisabled());
-        assertEquals("0.1", editor("rewards.1.weight", TextField.class).getText());
+        TextField weight = editor("rewards.1.weight", TextField.class);
+        assertEquals("0.1", weight.getText());
+        clickOn(weight).eraseText(3).write("abc");
+        assertFalse(model.valid(), "not a number");
+        interact(() -> weight.setText("0.5"));
+        assertTrue(model.valid());
+        assertEquals(Map.of("rewards.1.weight", 0.5), model.overrides());
+        Project reloaded = new ProjectLoader(PluginRegistry.discover())
+                .load(Path.of("../../sample-projects/arithmetic"), model.overrides());
+        assertEquals(0.5, reloaded.rewards().get(1).weight());
+        assertEquals(1.0, reloaded.rewards().get(0).weight());
     }
 }

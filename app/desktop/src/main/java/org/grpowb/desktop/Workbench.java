@@ -713,6 +713,11 @@ public final class Workbench {
         welcome.setRecent(kept);
     }
 
+    /** An exception nobody caught (a bug): listed as a problem and announced, so the window keeps working. */
+    public void reportUnexpected(String thread, Throwable failure) {
+        report("Unexpected error on " + thread, failure);
+    }
+
     /** A failure: located in the problems list, announced by a notification, detailed in the console. */
     private void report(String what, Throwable failure) {
         Problem p = Problem.of(failure);

@@ -1,5 +1,6 @@
 package org.grpowb.desktop.bench;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,7 +29,7 @@ record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, do
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             o = switch (name) {
-                case FrameBench.FLAG -> o;
+                case FrameBench.FLAG, "--out" -> o; // --out is read by out()
                 case "--json" -> new BenchOptions(true, o.pulseLog, o.rollouts, o.tokens, o.scrollPx, o.checkpoints,
                         o.stepsPerFrame, o.windowFrames);
                 case "--no-pulse-log" -> new BenchOptions(o.json, false, o.rollouts, o.tokens, o.scrollPx,
@@ -47,10 +48,21 @@ record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, do
                         o.checkpoints, o.stepsPerFrame, positive(a, value));
                 default -> throw new IllegalArgumentException("unknown option " + a + "; known: --json, --no-pulse-log,"
                         + " --rollouts=N, --tokens=N, --scroll-px=N, --points=N,N,..., --steps-per-frame=N,"
-                        + " --window-frames=N");
+                        + " --window-frames=N, --out=FILE");
             };
         }
         return o;
+    }
+
+    /** The report's file: the last {@code --out=FILE}, else {@code frame-bench.txt} in the working directory. */
+    static Path out(List<String> args) {
+        Path out = Path.of("frame-bench.txt");
+        for (String a : args) {
+            if (a.startsWith("--out=") && a.length() > "--out=".length()) {
+                out = Path.of(a.substring("--out=".length()));
+            }
+        }
+        return out;
     }
 
     private static int positive(String arg, String value) {

@@ -1,6 +1,10 @@
 package org.grpowb.desktop.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,18 +13,22 @@ import java.util.stream.Collectors;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --bench-frames}: frame times of the live views in a real window under the real pulse loop — the token
  * inspector scrolling a 100k-token step ({@link InspectorScroll}) and the dashboard while a run grows to 100,000
- * points per series ({@link DashboardRun}). Prints a table (and with {@code --json} one JSON line) to standard output:
- * this is a command-line mode of the desktop jar, and its report is its output.
+ * points per series ({@link DashboardRun}). Writes a table (and with {@code --json} one JSON line) to the file
+ * {@code --out=FILE} names ({@code frame-bench.txt} by default): only the command line writes to standard streams, so
+ * {@code ./grpowb bench-frames} prints the file when the window has closed.
  */
 public final class FrameBench extends Application {
     public static final String FLAG = "--bench-frames";
     static final double WIDTH = 1400;
     static final double HEIGHT = 900;
 
+    private static final Logger LOG = LoggerFactory.getLogger(FrameBench.class);
     private static volatile Throwable failure;
 
     /** Runs the benchmark and returns when it is done; call from {@code main}, before JavaFX has started. */
@@ -31,7 +39,7 @@ public final class FrameBench extends Application {
         }
         Application.launch(FrameBench.class, args);
         if (failure != null) {
-            failure.printStackTrace();
+            LOG.error("the frame benchmark failed", failure);
             System.exit(1);
         }
     }
@@ -57,7 +65,13 @@ public final class FrameBench extends Application {
                         failure = error;
                     } else {
                         rows.addAll(r);
-                        report(System.out, o, rows, log != null);
+                        Path out = BenchOptions.out(getParameters().getRaw());
+                        try (PrintStream file = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
+                            report(file, o, rows, log != null);
+                            LOG.info("frame benchmark report written to {}", out.toAbsolutePath());
+                        } catch (IOException e) {
+                            failure = e;
+                        }
                     }
                     Platform.exit();
                 });

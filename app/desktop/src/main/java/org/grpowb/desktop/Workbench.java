@@ -257,6 +257,7 @@ public final class Workbench {
             explorer.show(project, opened.files());
             title.set("GRPO Workbench — " + project.name());
             remember(dir);
+            notifier.clearError();
             log("opened " + project.file());
             loadRuns();
         }, failure -> {
@@ -620,7 +621,10 @@ public final class Workbench {
                                 : "step " + session.stepProperty().get() + "/" + session.totalStepsProperty().get()
                                 + "  " + session.stateProperty().get().name().toLowerCase(Locale.ROOT),
                 session.stepProperty(), session.totalStepsProperty(), session.stateProperty()));
-        throughput.textProperty().bind(session.tokensPerSProperty().asString("%,.0f tokens/s"));
+        throughput.textProperty().bind(Bindings.createStringBinding(() ->
+                        session.stateProperty().get() == RunSession.State.IDLE ? ""
+                                : String.format("%,.0f tokens/s", session.tokensPerSProperty().get()),
+                session.stateProperty(), session.tokensPerSProperty()));
         progress.progressProperty().bind(Bindings.createDoubleBinding(() ->
                         session.totalStepsProperty().get() == 0 ? 0.0
                                 : session.stepProperty().get() / (double) session.totalStepsProperty().get(),

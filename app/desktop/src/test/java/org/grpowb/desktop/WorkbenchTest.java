@@ -163,6 +163,7 @@ class WorkbenchTest extends ApplicationTest {
         settle(workbench);
         assertTrue(problems.getItems().isEmpty(), problems.getItems().toString());
         assertTrue(Files.readString(broken.resolve("project.yaml")).contains("name: grpo\n"));
+        assertEquals("", workbench.notifier().showing(), "the error's notification goes once the project opens");
         assertEquals("GRPO Workbench — arithmetic", workbench.titleProperty().get());
 
         javafx.scene.control.MenuBar bar = lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
@@ -170,6 +171,9 @@ class WorkbenchTest extends ApplicationTest {
         interact(() -> dark.setSelected(true));
         assertTrue(workbench.root().getScene().getStylesheets().stream().anyMatch(x -> x.endsWith("/dark.css")));
         assertTrue(prefs.getBoolean("theme.dark", false), "kept for the next start");
+        interact(() -> workbench.notifier().info("Created project my-arithmetic from arithmetic"));
+        sleep(500);
+        screenshot("dark-theme.png");
         interact(() -> dark.setSelected(false));
         assertTrue(workbench.root().getScene().getStylesheets().stream().noneMatch(x -> x.endsWith("/dark.css")));
     }

@@ -41,13 +41,23 @@ public final class Notifier {
     private void show(String text, String kind) {
         pane.getStyleClass().removeAll("notification-info", "notification-error");
         pane.getStyleClass().add("notification-" + kind);
-        pane.setGraphic(new javafx.scene.control.Label("error".equals(kind) ? "✖" : "ℹ"));
+        javafx.scene.control.Label mark = new javafx.scene.control.Label("error".equals(kind) ? "✖" : "ℹ");
+        // an inline colour wins over both themes' label colour: the mark says error or information in either
+        mark.setStyle("-fx-text-fill: " + ("error".equals(kind) ? "#e53935" : "#3574f0") + "; -fx-font-weight: bold;");
+        pane.setGraphic(mark);
         if (pane.isShowing()) {
             pane.setText(text);
         } else {
             pane.show(text);
         }
         hide.playFromStart();
+    }
+
+    /** Hides an error notification (its cause was fixed); an information stays until it times out. */
+    public void clearError() {
+        if (pane.getStyleClass().contains("notification-error")) {
+            pane.hide();
+        }
     }
 
     /** The text on show, or empty when no notification is showing. */

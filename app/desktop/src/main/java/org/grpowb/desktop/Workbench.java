@@ -7,9 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.prefs.Preferences;
-import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,7 +22,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -33,13 +30,9 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import org.grpowb.api.TokenCodec;
-import org.grpowb.core.engine.Evaluator;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.project.Project;
@@ -49,19 +42,21 @@ import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
-import org.grpowb.core.store.CheckpointRow;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
 import org.grpowb.desktop.projects.NewProjectDialog;
 import org.grpowb.desktop.projects.ProjectExplorer;
+import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
 import org.grpowb.desktop.projects.SampleProjects;
 import org.grpowb.desktop.projects.WelcomeView;
+import org.grpowb.desktop.run.CheckpointEvaluation;
 import org.grpowb.desktop.run.RunSession;
+import org.grpowb.desktop.run.RunStatusBar;
 import org.grpowb.desktop.shell.CollapsiblePanel;
-import org.grpowb.desktop.shell.FileEditor;
+import org.grpowb.desktop.shell.EditorTabs;
 import org.grpowb.desktop.shell.LongWork;
 import org.grpowb.desktop.shell.Notifier;
 import org.grpowb.desktop.shell.Problem;
@@ -78,8 +73,6 @@ import org.grpowb.desktop.shell.ProblemsView;
  */
 public final class Workbench {
 
-    private static final int RECENT = 8;
-
     private final RunSession session = new RunSession();
     private final BorderPane root = new BorderPane();
     private final ProjectExplorer explorer = new ProjectExplorer(this::openFile, this::showRun);
@@ -88,13 +81,12 @@ public final class Workbench {
     private final LongWork work = new LongWork();
     private final TabPane editors = new TabPane();
     private final TabPane bottom = new TabPane();
-    private final Label stepLabel = new Label("idle");
-    private final Label throughput = new Label("");
-    private final ProgressBar progress = new ProgressBar(0);
     private final LiveViews views;
     private final Map<String, Object> overrides;
     private final Preferences prefs;
     private final Notifier notifier;
+    private final RecentProjects recent;
+    private final EditorTabs files = new EditorTabs(editors, work, this::saved);
     private final Tab welcomeTab;
     private final WelcomeView welcome;
     private final Tab configTab = tab("Configuration", new Label("no project"));
@@ -125,6 +117,7 @@ public final class Workbench {
     public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs) {
         this.overrides = Map.copyOf(overrides);
         this.prefs = prefs;
+        this.recent = new RecentProjects(prefs);
         this.projectDir = projectDir;
         this.views = new LiveViews(session, this::codecText, work);
         this.history = new RunHistoryView(storeFile(), work);
@@ -146,7 +139,7 @@ public final class Workbench {
 
         root.setTop(new VBox(menus(), toolbar()));
         root.setCenter(notifier.node());
-        root.setBottom(statusBar());
+        root.setBottom(new RunStatusBar(session, work.indicator()));
         root.getStyleClass().add("workbench");
         if (!prefs.getBoolean("welcome.seen", false)) {
             prefs.putBoolean("welcome.seen", true);
@@ -165,7 +158,7 @@ public final class Workbench {
                 report("The run", new IllegalStateException(session.messageProperty().get()));
             }
         });
-        welcome.setRecent(recentProjects());
+        welcome.setRecent(recent.list());
         loadSamples();
         open(projectDir);
     }
@@ -256,7 +249,7 @@ public final class Workbench {
             configTab.setContent(config);
             explorer.show(project, opened.files());
             title.set("GRPO Workbench — " + project.name());
-            remember(dir);
+            welcome.setRecent(recent.remember(dir));
             notifier.clearError();
             log("opened " + project.file());
             loadRuns();
@@ -489,40 +482,9 @@ public final class Workbench {
         }
         List<Long> selected = history.selectedRunIds();
         long runId = !selected.isEmpty() ? selected.get(0) : session.runId();
-        Project p = project;
-        Path file = storeFile();
-        record Result(long runId, int step, double accuracy, int examples) { }
-        evaluation = work.submit("Evaluating", new Task<Result>() {
-            @Override
-            protected Result call() throws Exception {
-                long id = runId;
-                CheckpointRow ckpt;
-                try (RunStore store = RunStore.open(file)) {
-                    if (id < 0) {
-                        id = store.runs().stream().mapToLong(RunInfo::id).max()
-                                .orElseThrow(() -> new IllegalStateException("no run to evaluate: the store is empty"));
-                    }
-                    long which = id;
-                    ckpt = store.latestCheckpoint(id).orElseThrow(() ->
-                            new IllegalStateException("run " + which + " has no checkpoint yet"));
-                }
-                updateMessage("run " + id + ", step " + ckpt.step());
-                long shown = id;
-                double acc = Evaluator.evaluateCheckpoint(p, Path.of(ckpt.path()), (done, total) -> {
-                    if (isCancelled()) {
-                        throw new CancellationException("evaluation cancelled");
-                    }
-                    updateProgress(done, total);
-                    updateMessage("run " + shown + ", step " + ckpt.step() + ": " + done + "/" + total + " examples");
-                });
-                return new Result(id, ckpt.step(), acc, Math.min(p.data().eval().size(),
-                        p.training().evalExamples() > 0 ? p.training().evalExamples() : Integer.MAX_VALUE));
-            }
-        }, r -> {
-            String line = String.format(Locale.ROOT, "run %d at step %d: eval accuracy %.1f%% on %d examples",
-                    r.runId(), r.step(), 100 * r.accuracy(), r.examples());
-            log(line);
-            notifier.info(line);
+        evaluation = work.submit("Evaluating", new CheckpointEvaluation(project, storeFile(), runId), result -> {
+            log(result.toString());
+            notifier.info(result.toString());
         });
     }
 
@@ -533,43 +495,19 @@ public final class Workbench {
 
     /** Opens a project file in an editor tab (or brings its tab forward), at {@code line} when positive. */
     void openFile(Path file, int line) {
-        Path abs = file.toAbsolutePath().normalize();
-        for (Tab t : editors.getTabs()) {
-            if (t.getContent() instanceof FileEditor fe && fe.file().equals(abs)) {
-                editors.getSelectionModel().select(t);
-                if (line > 0) {
-                    fe.goToLine(line);
-                }
-                return;
-            }
-        }
-        work.submit("Reading " + abs.getFileName(), new Task<String>() {
-            @Override
-            protected String call() throws Exception {
-                return Files.readString(abs);
-            }
-        }, text -> {
-            FileEditor editor = new FileEditor(abs, text, work);
-            Tab tab = new Tab(abs.getFileName().toString(), editor);
-            tab.setId("file-" + abs.getFileName());
-            tab.textProperty().bind(Bindings.when(editor.modifiedProperty())
-                    .then("*" + abs.getFileName()).otherwise(abs.getFileName().toString()));
-            editor.setOnSaved(() -> {
-                log("saved " + abs);
-                if (abs.startsWith(projectDir.toAbsolutePath().normalize()) && !runInProgress()) {
-                    open(projectDir); // validate the project again with the saved file
-                }
-            });
-            editors.getTabs().add(tab);
-            editors.getSelectionModel().select(tab);
-            if (line > 0) {
-                editor.goToLine(line);
-            }
-        });
+        files.open(file, line);
     }
 
     private void openFile(Path file) {
-        openFile(file, 0);
+        files.open(file, 0);
+    }
+
+    /** After a save: a file of the open project may have fixed (or broken) it, so check the project again. */
+    private void saved(Path file) {
+        log("saved " + file);
+        if (file.startsWith(projectDir.toAbsolutePath().normalize()) && !runInProgress()) {
+            open(projectDir);
+        }
     }
 
     /** Shows a stored run on the dashboard and in the inspector (refused while a run is live there). */
@@ -610,31 +548,6 @@ public final class Workbench {
         t.setClosable(false);
         t.setId("tab-" + title.toLowerCase(Locale.ROOT));
         return t;
-    }
-
-    private HBox statusBar() {
-        stepLabel.setId("statusStep");
-        throughput.setId("statusThroughput");
-        progress.setId("progress");
-        stepLabel.textProperty().bind(Bindings.createStringBinding(() ->
-                        session.stateProperty().get() == RunSession.State.IDLE ? "idle"
-                                : "step " + session.stepProperty().get() + "/" + session.totalStepsProperty().get()
-                                + "  " + session.stateProperty().get().name().toLowerCase(Locale.ROOT),
-                session.stepProperty(), session.totalStepsProperty(), session.stateProperty()));
-        throughput.textProperty().bind(Bindings.createStringBinding(() ->
-                        session.stateProperty().get() == RunSession.State.IDLE ? ""
-                                : String.format("%,.0f tokens/s", session.tokensPerSProperty().get()),
-                session.stateProperty(), session.tokensPerSProperty()));
-        progress.progressProperty().bind(Bindings.createDoubleBinding(() ->
-                        session.totalStepsProperty().get() == 0 ? 0.0
-                                : session.stepProperty().get() / (double) session.totalStepsProperty().get(),
-                session.stepProperty(), session.totalStepsProperty()));
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(12, stepLabel, work.indicator(), grow, throughput, progress);
-        bar.getStyleClass().add("status-bar");
-        bar.setStyle("-fx-padding: 3 8 3 8;");
-        return bar;
     }
 
     private void onFrame(List<RunEvent> events) {
@@ -700,21 +613,6 @@ public final class Workbench {
             samples = found;
             welcome.setSamples(found);
         });
-    }
-
-    private List<Path> recentProjects() {
-        String saved = prefs.get("recent", "");
-        return saved.isEmpty() ? List.of() : saved.lines().map(Path::of).toList();
-    }
-
-    private void remember(Path dir) {
-        List<Path> recent = new ArrayList<>(recentProjects());
-        Path abs = dir.toAbsolutePath().normalize();
-        recent.remove(abs);
-        recent.add(0, abs);
-        List<Path> kept = recent.subList(0, Math.min(RECENT, recent.size()));
-        prefs.put("recent", String.join("\n", kept.stream().map(Path::toString).toList()));
-        welcome.setRecent(kept);
     }
 
     /** An exception nobody caught (a bug): listed as a problem and announced, so the window keeps working. */

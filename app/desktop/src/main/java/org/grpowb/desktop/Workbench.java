@@ -564,6 +564,7 @@ public final class Workbench {
                 log(String.format(Locale.ROOT, "eval at step %d: %.1f%%", ev.eval().step(), 100 * ev.eval().accuracy()));
             } else if (e instanceof RunEvent.Started st) {
                 log("run " + st.runId() + " started at step " + st.firstStep() + " of " + st.totalSteps());
+                loadRuns(); // the explorer lists the new run while it trains
             } else if (e instanceof RunEvent.NonFiniteLoss nf) {
                 problems.add(Problem.of("step " + nf.step() + ": non-finite loss, update skipped"));
             }

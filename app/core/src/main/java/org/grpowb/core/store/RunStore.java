@@ -9,25 +9,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.grpowb.core.run.EvalRecord;
-import org.grpowb.core.run.GroupRecord;
-import org.grpowb.core.run.RolloutRecord;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
-import org.grpowb.core.run.TokenTrace;
 import org.sqlite.SQLiteConfig;
 
 /**
  * Runs and everything they produce, in one SQLite file.
  *
- * <p>The tables are listed in {@link StoreSchema}.
+ * <p>The tables are listed in {@link StoreSchema}; a step's rows are written and read back by {@link StepRows}.
  *
  * <h2>Durability</h2>
  * The file runs in WAL mode with {@code synchronous=NORMAL}, {@code foreign_keys=ON} and a
@@ -62,11 +57,13 @@ public final class RunStore implements AutoCloseable {
 
     private final Path file;
     private final Connection conn;
+    private final StepRows steps;
     private boolean closed;
 
     private RunStore(Path file, Connection conn) {
         this.file = file;
         this.conn = conn;
+        this.steps = new StepRows(conn, file);
     }
 
     /** Opens the store at {@code file}, creating the file, its folders and the schema when missing. */
@@ -183,59 +180,7 @@ public final class RunStore implements AutoCloseable {
     /** One step as it was appended: metrics, groups in index order, rollouts in index order, traces. */
     public synchronized Optional<StepRecord> step(long runId, int step) {
         // one read transaction: a concurrent deleteStepsAfter cannot leave us with the step row but not its groups
-        return inRead("read step " + step + " of run " + runId, () -> {
-            StepMetrics metrics = null;
-            try (PreparedStatement p = conn.prepareStatement("SELECT * FROM steps WHERE run_id = ? AND step = ?")) {
-                p.setLong(1, runId);
-                p.setInt(2, step);
-                try (ResultSet rs = p.executeQuery()) {
-                    if (rs.next()) {
-                        metrics = StoreRows.readMetrics(rs);
-                    }
-                }
-            }
-            if (metrics == null) {
-                return Optional.empty();
-            }
-            Map<Long, GroupRow> groups = new LinkedHashMap<>();
-            try (PreparedStatement p = conn.prepareStatement("""
-                    SELECT id, group_index, prompt_id, prompt, answer, baseline FROM "groups"
-                    WHERE run_id = ? AND step = ? ORDER BY group_index""")) {
-                p.setLong(1, runId);
-                p.setInt(2, step);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        groups.put(rs.getLong("id"), new GroupRow(rs.getInt("group_index"), rs.getString("prompt_id"),
-                                rs.getString("prompt"), rs.getString("answer"), StoreRows.real(rs, "baseline"),
-                                new ArrayList<>()));
-                    }
-                }
-            }
-            try (PreparedStatement p = conn.prepareStatement("""
-                    SELECT r.group_id, r.rollout_index, r.completion, r.reward, r.rewards_json, r.reward_failed,
-                           r.verdict, r.advantage, r.kept, r.truncated, r.flipped,
-                           t.n_tokens, t.token_ids, t.logprobs, t.entropies, t.advantages, t.current_logprobs,
-                           t.clipped, t.thr
-                    FROM "groups" g
-                    JOIN rollouts r ON r.group_id = g.id
-                    LEFT JOIN token_traces t ON t.rollout_id = r.id
-                    WHERE g.run_id = ? AND g.step = ?
-                    ORDER BY g.group_index, r.rollout_index""")) {
-                p.setLong(1, runId);
-                p.setInt(2, step);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        groups.get(rs.getLong("group_id")).rollouts().add(StoreRows.readRollout(rs));
-                    }
-                }
-            }
-            List<GroupRecord> groupRecords = new ArrayList<>(groups.size());
-            for (GroupRow g : groups.values()) {
-                groupRecords.add(new GroupRecord(g.index(), g.promptId(), g.prompt(), g.answer(), g.baseline(),
-                        g.rollouts()));
-            }
-            return Optional.of(new StepRecord(runId, metrics, groupRecords));
-        });
+        return inRead("read step " + step + " of run " + runId, () -> steps.read(runId, step));
     }
 
     /**
@@ -413,87 +358,7 @@ public final class RunStore implements AutoCloseable {
     }
 
     void insertStep(StepRecord step) throws SQLException {
-        long runId = step.runId();
-        StepMetrics m = step.metrics();
-        if (!exists("SELECT 1 FROM runs WHERE id = ?", runId)) {
-            throw new IllegalArgumentException("no run " + runId + " in " + file);
-        }
-        if (exists("SELECT 1 FROM steps WHERE run_id = ? AND step = ?", runId, m.step())) {
-            throw new IllegalStateException("run " + runId + " already has step " + m.step()
-                    + "; a step is stored once (resume must deleteStepsAfter the checkpoint's step first)");
-        }
-        try (PreparedStatement p = conn.prepareStatement("""
-                INSERT INTO steps(run_id, step, reward_mean, reward_std, accuracy, loss, kl, entropy, clip_frac,
-                                  zero_adv_frac, tokens_per_s, response_length, reward_failures, skipped, wall_ms,
-                                  extra_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            p.setLong(1, runId);
-            p.setInt(2, m.step());
-            StoreRows.setReal(p, 3, m.rewardMean());
-            StoreRows.setReal(p, 4, m.rewardStd());
-            StoreRows.setReal(p, 5, m.accuracy());
-            StoreRows.setReal(p, 6, m.loss());
-            StoreRows.setReal(p, 7, m.kl());
-            StoreRows.setReal(p, 8, m.entropy());
-            StoreRows.setReal(p, 9, m.clipFrac());
-            StoreRows.setReal(p, 10, m.zeroAdvFrac());
-            StoreRows.setReal(p, 11, m.tokensPerS());
-            StoreRows.setReal(p, 12, m.responseLength());
-            p.setInt(13, m.rewardFailures());
-            p.setInt(14, m.skipped() ? 1 : 0);
-            StoreRows.setReal(p, 15, m.wallMs());
-            p.setString(16, StoreRows.json(m.extra()));
-            p.executeUpdate();
-        }
-        try (PreparedStatement group = conn.prepareStatement("""
-                INSERT INTO "groups"(run_id, step, group_index, prompt_id, prompt, answer, baseline)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""");
-             PreparedStatement rollout = conn.prepareStatement("""
-                INSERT INTO rollouts(group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict,
-                                     advantage, kept, truncated, flipped)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
-             PreparedStatement trace = conn.prepareStatement("""
-                INSERT INTO token_traces(rollout_id, n_tokens, token_ids, logprobs, entropies, advantages,
-                                         current_logprobs, clipped, thr)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            for (GroupRecord g : step.groups()) {
-                group.setLong(1, runId);
-                group.setInt(2, m.step());
-                group.setInt(3, g.index());
-                group.setString(4, g.promptId());
-                group.setString(5, g.prompt());
-                group.setString(6, g.answer());
-                StoreRows.setReal(group, 7, g.baseline());
-                long groupId = insertReturningId(group);
-                for (RolloutRecord r : g.rollouts()) {
-                    rollout.setLong(1, groupId);
-                    rollout.setInt(2, r.index());
-                    rollout.setString(3, r.completion());
-                    StoreRows.setReal(rollout, 4, r.reward());
-                    rollout.setString(5, StoreRows.json(r.rewards()));
-                    rollout.setInt(6, r.rewardFailed() ? 1 : 0);
-                    rollout.setString(7, r.verdict() == null ? null : r.verdict().name());
-                    StoreRows.setReal(rollout, 8, r.advantage());
-                    rollout.setInt(9, r.kept() ? 1 : 0);
-                    rollout.setInt(10, r.truncated() ? 1 : 0);
-                    rollout.setInt(11, r.flipped() ? 1 : 0);
-                    long rolloutId = insertReturningId(rollout);
-                    TokenTrace t = r.trace();
-                    if (t != null) {
-                        trace.setLong(1, rolloutId);
-                        trace.setInt(2, t.length());
-                        trace.setBytes(3, TraceCodec.ints(t.tokenIds()));
-                        trace.setBytes(4, TraceCodec.floats(t.logProbs()));
-                        trace.setBytes(5, TraceCodec.floats(t.entropies()));
-                        trace.setBytes(6, TraceCodec.floats(t.advantages()));
-                        trace.setBytes(7, TraceCodec.floatsOrNull(t.currentLogProbs()));
-                        trace.setBytes(8, t.clipped());
-                        trace.setBytes(9, TraceCodec.floatsOrNull(t.thr()));
-                        trace.executeUpdate();
-                    }
-                }
-            }
-        }
+        steps.insert(step);
     }
 
     void upsertEval(long runId, EvalRecord eval) throws SQLException {
@@ -536,10 +401,6 @@ public final class RunStore implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- plumbing
-
-    private record GroupRow(int index, String promptId, String prompt, String answer, double baseline,
-                            List<RolloutRecord> rollouts) {
-    }
 
     @FunctionalInterface
     private interface SqlWork<T> {
@@ -626,30 +487,16 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private boolean exists(String sql, Object... args) throws SQLException {
-        try (PreparedStatement p = prepare(sql, args); ResultSet rs = p.executeQuery()) {
-            return rs.next();
-        }
-    }
-
     private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement p = prepare(sql, args)) {
+        try (PreparedStatement p = StoreRows.prepare(conn, sql, args)) {
             return p.executeUpdate();
         }
-    }
-
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement p = conn.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            p.setObject(i + 1, args[i]);
-        }
-        return p;
     }
 
     private List<RunInfo> queryRuns(String tail, Object... args) {
         return inRead("read runs", () -> {
             List<RunInfo> out = new ArrayList<>();
-            try (PreparedStatement p = prepare("""
+            try (PreparedStatement p = StoreRows.prepare(conn, """
                     SELECT r.id, r.project, r.variant, r.seed, r.status, r.created_at, r.config_json,
                            COALESCE((SELECT MAX(s.step) FROM steps s WHERE s.run_id = r.id), 0) AS last_step
                     FROM runs r
@@ -663,12 +510,5 @@ public final class RunStore implements AutoCloseable {
             }
             return out;
         });
-    }
-
-    private static long insertReturningId(PreparedStatement p) throws SQLException {
-        try (ResultSet rs = p.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

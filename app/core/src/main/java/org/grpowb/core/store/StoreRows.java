@@ -3,6 +3,7 @@ package org.grpowb.core.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,6 +83,15 @@ final class StoreRows {
         } catch (JsonProcessingException e) {
             throw new StoreException("cannot read named values from " + json, e);
         }
+    }
+
+    /** A statement with {@code args} bound in order, for the store's one-off queries on ids and steps. */
+    static PreparedStatement prepare(Connection conn, String sql, Object... args) throws SQLException {
+        PreparedStatement p = conn.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            p.setObject(i + 1, args[i]);
+        }
+        return p;
     }
 
     static String now() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectLoader;
 import picocli.CommandLine.Option;
@@ -51,7 +52,17 @@ final class ProjectOptions {
     Project load(Map<String, Object> extra) {
         Map<String, Object> o = new LinkedHashMap<>(extra);
         o.putAll(overrides());
-        return new ProjectLoader(PluginRegistry.discover()).load(project, o);
+        return new ProjectLoader(plugins()).load(project, o);
+    }
+
+    /** The bundled plugins and the project's plugin jars that the user trusts ({@code grpowb trust}). */
+    PluginRegistry plugins() {
+        return PluginRegistry.forProject(projectDir(), PluginTrust.user());
+    }
+
+    Path projectDir() {
+        Path abs = project.toAbsolutePath().normalize();
+        return Files.isRegularFile(abs) ? abs.getParent() : abs;
     }
 
     Path defaultStore(Project p) {

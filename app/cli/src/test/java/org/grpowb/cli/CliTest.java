@@ -197,4 +197,55 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("data.jsonl:42: field 'answer': must be a string"), bad.err());
     }
+
+    @Test
+    void trustListsAProjectsPluginJarsAndTrainOnlyLoadsThemOnceTrusted() throws Exception {
+        Path withPlugin = dir.resolve("with-plugin");
+        copy(project, withPlugin);
+        Files.writeString(withPlugin.resolve("project.yaml"), Files.readString(withPlugin.resolve("project.yaml"))
+                .replaceFirst("rewards:\\n", "rewards:\n  - {name: short_answer, weight: 0.1}\n"));
+        org.grpowb.core.plugin.PluginJarFixture.shortAnswerReward(withPlugin.resolve("plugins/short.jar"),
+                "short_answer", 3, "");
+        String trustFile = dir.resolve("trusted-plugins").toString();
+        String before = System.getProperty("grpowb.trust.file");
+        System.setProperty("grpowb.trust.file", trustFile);
+        try {
+            Result refused = run("train", withPlugin.toString(), "--steps", "1", "--json");
+            assertEquals(2, refused.code(), refused.err());
+            assertTrue(refused.err().contains("unknown reward 'short_answer'")
+                    && refused.err().contains("plugins/short.jar (not trusted"), refused.err());
+
+            Result listed = run("trust", withPlugin.toString());
+            assertEquals(0, listed.code(), listed.err());
+            assertTrue(listed.out().startsWith("untrusted") && listed.out().contains("sha256 "), listed.out());
+            assertTrue(run("trust", withPlugin.toString(), "--yes").out().startsWith("now trusted"));
+            assertTrue(run("trust", withPlugin.toString()).out().startsWith("trusted"));
+
+            Result trained = run("train", withPlugin.toString(), "--steps", "1", "--json");
+            assertEquals(0, trained.code(), trained.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty("grpowb.trust.file");
+            } else {
+                System.setProperty("grpowb.trust.file", before);
+            }
+        }
+    }
+
+    /** The project's files and warm start, without its runs. */
+    private static void copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.sorted().toList()) {
+                Path rel = from.relativize(f);
+                if (rel.toString().startsWith("runs")) {
+                    continue;
+                }
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to.resolve(rel.toString()));
+                } else {
+                    Files.copy(f, to.resolve(rel.toString()));
+                }
+            }
+        }
+    }
 }

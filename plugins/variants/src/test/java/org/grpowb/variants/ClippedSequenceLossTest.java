@@ -1,22 +1,18 @@
 package org.grpowb.variants;
 
+import static org.grpowb.variants.PolicyLossFixture.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GSPO's sequence-level clipped loss on hand-built micro-batches, then its gradient against finite differences.
@@ -35,17 +31,8 @@ class ClippedSequenceLossTest {
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
     private static final double LN2 = Math.log(2);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PolicyLossFixture fixture = new PolicyLossFixture();
 
     private static final double[][] OLD = {{-1, -1, NEG_INF}, {-1, -1, -1}, {-1, -1, NEG_INF}, {-1, NEG_INF, NEG_INF}};
     private static final double[][] NEW = {{-1 + LN2, -1, 0}, {-1 - LN2, -1, -1}, {-1 + Math.log(1.21), -1, 0},
@@ -53,24 +40,12 @@ class ClippedSequenceLossTest {
     /** Padding carries junk advantages: A_i is read over masked tokens only. */
     private static final double[][] ADV = {{1, 1, 9}, {-1, -1, -1}, {0.5, 0.5, 9}, {-1, 9, 9}};
     private static final double[][] MASK = {{1, 1, 0}, {1, 1, 1}, {1, 1, 0}, {1, 0, 0}};
-
-    private NDArray arr(double[][] x, DataType type) {
-        NDArray a = manager.create(x);
-        return type == DataType.FLOAT64 ? a : a.toType(type, false);
-    }
-
-    private PolicyLossInput example(DataType type) {
-        return new PolicyLossInput(arr(NEW, type), arr(OLD, type), null, arr(ADV, type), arr(MASK, type), 4, 3, 8, 4);
-    }
-
-    private static double value(PolicyLossOutput out) {
-        assertEquals(new Shape(), out.loss().getShape());
-        return out.loss().toType(DataType.FLOAT64, false).getDouble();
-    }
+    /** G = 4, L_max = 3, 8 tokens and 4 sequences in the whole step. */
+    private static final MicroBatch EXAMPLE = MicroBatch.of(NEW, OLD, ADV, MASK, 4, 3, 8, 4);
 
     @Test
     void runningExampleClipsBothSidesPerSequence() {
-        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(example(DataType.FLOAT64));
+        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(fixture.input(EXAMPLE));
         assertEquals(0.1375, value(out), 1e-12);
         // sequences 0 (high, A > 0) and 1 (low, A < 0) are clipped; 3 ran away but keeps its gradient: 2 of 4
         assertEquals(0.5, out.metrics().get("clip_frac"), 1e-12);
@@ -88,15 +63,8 @@ class ClippedSequenceLossTest {
     void theGradientIsTheSequenceRatioSpreadOverItsTokens() {
         // d/dΔ_{i,t} of −s_i A_i / N is −A_i s_i / (|y_i| N) where unclipped, 0 where clipped:
         //   seq 2: −0.5 · 1.1 / (2 · 4) = −0.06875 on both tokens; seq 3: +1 · 1.5 / (1 · 4) = 0.375
-        NDArray logProbs = arr(NEW, DataType.FLOAT64);
-        logProbs.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(new PolicyLossInput(logProbs,
-                    arr(OLD, DataType.FLOAT64), null, arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 4, 3, 8, 4));
-            gc.backward(out.loss());
-            assertArrayEquals(new double[]{0, 0, 0, 0, 0, 0, -0.06875, -0.06875, 0, 0.375, 0, 0},
-                    logProbs.getGradient().toDoubleArray(), 1e-12);
-        }
+        double[] gradient = fixture.autograd(new ClippedSequenceLoss(0.2, 0.2, 0), EXAMPLE).gradient();
+        assertArrayEquals(new double[]{0, 0, 0, 0, 0, 0, -0.06875, -0.06875, 0, 0.375, 0, 0}, gradient, 1e-12);
     }
 
     @Test
@@ -118,19 +86,12 @@ class ClippedSequenceLossTest {
             adv[i][0] = a[i];
             ones[i][0] = 1;
         }
-        NDArray logProbs = arr(logp, DataType.FLOAT64);
-        logProbs.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            PolicyLossOutput out = new ClippedSequenceLoss(3e-4, 4e-4, 0).loss(new PolicyLossInput(logProbs,
-                    manager.zeros(new Shape(5, 1), DataType.FLOAT64), null, arr(adv, DataType.FLOAT64),
-                    arr(ones, DataType.FLOAT64), 5, 1, 5, 5));
-            assertEquals(-0.2, value(out), 1e-12);
-            assertEquals(0.4, out.metrics().get("clip_frac"), 1e-12);
-            gc.backward(out.loss());
-            // −A s / 5 where the gradient survives
-            assertArrayEquals(new double[]{-1.0002 / 5, 0, 0, -0.9996 / 5, 1.0005 / 5},
-                    logProbs.getGradient().toDoubleArray(), 1e-12);
-        }
+        MicroBatch batch = MicroBatch.of(logp, new double[5][1], adv, ones, 5, 1, 5, 5);
+        PolicyLossFixture.Autograd autograd = fixture.autograd(new ClippedSequenceLoss(3e-4, 4e-4, 0), batch);
+        assertEquals(-0.2, value(autograd.output()), 1e-12);
+        assertEquals(0.4, autograd.output().metrics().get("clip_frac"), 1e-12);
+        // −A s / 5 where the gradient survives
+        assertArrayEquals(new double[]{-1.0002 / 5, 0, 0, -0.9996 / 5, 1.0005 / 5}, autograd.gradient(), 1e-12);
     }
 
     @Test
@@ -144,8 +105,7 @@ class ClippedSequenceLossTest {
         double[][] ref = {{0, lnHalf, Math.log(0.25)}, {lnHalf, 0, 7}};
         double[][] zero = {{0, 0, 0}, {0, 0, 0}};
         double[][] mask = {{1, 1, 1}, {1, 1, 0}};
-        PolicyLossInput in = new PolicyLossInput(arr(logp, DataType.FLOAT64), arr(logp, DataType.FLOAT64),
-                arr(ref, DataType.FLOAT64), arr(zero, DataType.FLOAT64), arr(mask, DataType.FLOAT64), 2, 3, 5, 2);
+        PolicyLossInput in = fixture.input(MicroBatch.of(logp, logp, zero, mask, 2, 3, 5, 2).withReference(ref));
         PolicyLossOutput out = new ClippedSequenceLoss(3e-4, 4e-4, 0.5).loss(in);
         assertEquals(0.5 * (1.0 / 6 + (1 - LN2) / 2) / 2, value(out), 1e-12);
         assertEquals(0.080023, value(out), 1e-6);
@@ -159,7 +119,7 @@ class ClippedSequenceLossTest {
 
     @Test
     void float32InputsGiveTheSameNumbers() {
-        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(example(DataType.FLOAT32));
+        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(fixture.input(EXAMPLE, DataType.FLOAT32));
         assertEquals(DataType.FLOAT32, out.loss().getDataType());
         assertEquals(0.1375, value(out), 1e-6);
     }
@@ -167,27 +127,17 @@ class ClippedSequenceLossTest {
     @Test
     void microBatchLossesSumToTheBatchLoss() {
         ClippedSequenceLoss loss = new ClippedSequenceLoss(0.2, 0.28, 0);
-        double whole = value(loss.loss(example(DataType.FLOAT64)));
-        double parts = 0;
-        for (int row = 0; row < 4; row++) {
-            parts += value(loss.loss(new PolicyLossInput(arr(new double[][]{NEW[row]}, DataType.FLOAT64),
-                    arr(new double[][]{OLD[row]}, DataType.FLOAT64), null, arr(new double[][]{ADV[row]}, DataType.FLOAT64),
-                    arr(new double[][]{MASK[row]}, DataType.FLOAT64), 4, 3, 8, 4)));
-        }
-        assertEquals(whole, parts, 1e-12);
+        double whole = value(loss.loss(fixture.input(EXAMPLE)));
+        assertEquals(whole, fixture.sumOfRowLosses(loss, EXAMPLE), 1e-12);
     }
 
     @Test
     void fullyMaskedRowsContributeNothingAndNeverNaN() {
         // a fifth row of padding only (a dropped rollout): −∞ old log-probs, junk advantage; N stays 4 kept sequences
-        double[][] old = {OLD[0], OLD[1], OLD[2], OLD[3], {NEG_INF, NEG_INF, NEG_INF}};
-        double[][] logp = {NEW[0], NEW[1], NEW[2], NEW[3], {0, 0, 0}};
-        double[][] adv = {ADV[0], ADV[1], ADV[2], ADV[3], {3, 3, 3}};
-        double[][] mask = {MASK[0], MASK[1], MASK[2], MASK[3], {0, 0, 0}};
-        double[][] ref = {NEW[0], NEW[1], NEW[2], NEW[3], {5, 5, 5}};
-        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0.1).loss(new PolicyLossInput(arr(logp, DataType.FLOAT64),
-                arr(old, DataType.FLOAT64), arr(ref, DataType.FLOAT64), arr(adv, DataType.FLOAT64),
-                arr(mask, DataType.FLOAT64), 5, 3, 8, 4));
+        MicroBatch withRow = EXAMPLE.plusDroppedRollout(0, 3)
+                .withReference(new double[][]{NEW[0], NEW[1], NEW[2], NEW[3], {5, 5, 5}})
+                .withGroupSize(5);
+        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0.1).loss(fixture.input(withRow));
         assertEquals(0.1375, value(out), 1e-12);
         assertEquals(0.5, out.metrics().get("clip_frac"), 1e-12);
         assertEquals(1.5, out.metrics().get("ratio_max"), 1e-12);
@@ -195,17 +145,15 @@ class ClippedSequenceLossTest {
 
     @Test
     void aMicroBatchWithoutTokensGivesZeroLossAndNeutralMetrics() {
-        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0.1).loss(new PolicyLossInput(
-                arr(new double[][]{{-1, -2}}, DataType.FLOAT64), arr(new double[][]{{NEG_INF, NEG_INF}}, DataType.FLOAT64),
-                arr(new double[][]{{3, 3}}, DataType.FLOAT64), arr(new double[][]{{1, 1}}, DataType.FLOAT64),
-                arr(new double[][]{{0, 0}}, DataType.FLOAT64), 2, 4, 0, 0));
+        PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0.1).loss(
+                fixture.input(MicroBatch.withoutTokens().withReference(new double[][]{{3, 3}})));
         assertEquals(0.0, value(out), 0.0);
         assertEquals(Map.of("kl", 0.0, "clip_frac", 0.0, "ratio_mean", 1.0, "ratio_max", 1.0), out.metrics());
     }
 
     @Test
     void inputsStayOpen() {
-        PolicyLossInput in = example(DataType.FLOAT32);
+        PolicyLossInput in = fixture.input(EXAMPLE, DataType.FLOAT32);
         new ClippedSequenceLoss(0.2, 0.2, 0).loss(in);
         for (NDArray x : new NDArray[]{in.logProbs(), in.oldLogProbs(), in.advantages(), in.mask()}) {
             assertTrue(!x.isReleased());
@@ -227,33 +175,14 @@ class ClippedSequenceLossTest {
      */
     @Test
     void gradientMatchesFiniteDifferences() {
-        int rows = 3;
-        int cols = 4;
-        double[] meanLogRatio = {Math.log(1.5), Math.log(0.9), Math.log(0.7)};
-        double[][] spread = {{0.1, -0.1, 0.2, -0.2}, {0.05, -0.05, 0, 0}, {0.1, 0, -0.1, 0}};
-        double[] refStep = {-0.3, 0.2, 0.5, -0.05};
-        double[] rowAdvantage = {1.2, -0.7, 0.4};
-        int[] lengths = {4, 2, 3};
-        double[] logp = new double[rows * cols];
-        double[] old = new double[rows * cols];
-        double[] ref = new double[rows * cols];
-        double[] adv = new double[rows * cols];
-        double[] mask = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int t = 0; t < cols; t++) {
-                int k = i * cols + t;
-                boolean real = t < lengths[i];
-                logp[k] = real ? -0.5 - 0.3 * t - 0.2 * i : 0;
-                old[k] = real ? logp[k] - meanLogRatio[i] - spread[i][t] : NEG_INF;
-                ref[k] = logp[k] + refStep[(k * 7) % refStep.length];
-                adv[k] = real ? rowAdvantage[i] : 0;
-                mask[k] = real ? 1 : 0;
-            }
-        }
-        Shape shape = new Shape(rows, cols);
-        long tokens = FiniteDifferences.tokens(mask);
-        FiniteDifferences.check(manager, new ClippedSequenceLoss(0.2, 0.28, 0.1), logp, shape, mask,
-                x -> new PolicyLossInput(x, manager.create(old, shape), manager.create(ref, shape),
-                        manager.create(adv, shape), manager.create(mask, shape), 3, 5, tokens, rows), 1e-8);
+        MicroBatch batch = MicroBatch.completions(4, 2, 3).paddedTo(4)
+                .logProbsFrom(-0.5)
+                .logRatios(new double[]{Math.log(1.5), Math.log(0.9), Math.log(0.7)},
+                        new double[][]{{0.1, -0.1, 0.2, -0.2}, {0.05, -0.05, 0, 0}, {0.1, 0, -0.1, 0}})
+                .reference(-0.3, 0.2, 0.5, -0.05)
+                .advantages(1.2, -0.7, 0.4)
+                .groupSize(3).maxCompletionLength(5)
+                .build();
+        FiniteDifferences.check(fixture, new ClippedSequenceLoss(0.2, 0.28, 0.1), batch, 1e-8);
     }
 }

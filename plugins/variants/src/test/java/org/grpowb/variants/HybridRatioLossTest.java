@@ -1,22 +1,17 @@
 package org.grpowb.variants;
 
+import static org.grpowb.variants.PolicyLossFixture.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
 import org.grpowb.variants.HybridRatioLoss.Mixing;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,17 +36,8 @@ class HybridRatioLossTest {
 
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PolicyLossFixture fixture = new PolicyLossFixture();
 
     private static final double[][] OLD = {{-1, -1}, {-1, -1}, {-1, NEG_INF}};
     private static final double[][] NEW = {{-1 + Math.log(1.5), -1 + Math.log(0.96)},
@@ -60,29 +46,16 @@ class HybridRatioLossTest {
     private static final double[][] MASK = {{1, 1}, {1, 1}, {1, 0}};
     /** Entropy mixing: w = 2/2, 0.5/2 | all zero → ½ | 0.7/0.7 (NaN on padding must not matter). */
     private static final double[][] ENTROPY = {{2.0, 0.5}, {0, 0}, {0.7, Double.NaN}};
+    /** G = 3, L_max = 2, 5 tokens and 3 sequences in the whole step; no entropies. */
+    private static final MicroBatch EXAMPLE = MicroBatch.of(NEW, OLD, ADV, MASK, 3, 2, 5, 3);
 
     private static HybridRatioLoss loss(Mixing mixing) {
         return new HybridRatioLoss(0.2, 0.2, 0.05, 0.05, 0, mixing, LossAggregation.GRPO);
     }
 
-    private NDArray arr(double[][] x, DataType type) {
-        NDArray a = manager.create(x);
-        return type == DataType.FLOAT64 ? a : a.toType(type, false);
-    }
-
-    private PolicyLossInput example(DataType type, double[][] entropies) {
-        return new PolicyLossInput(arr(NEW, type), arr(OLD, type), null, arr(ADV, type), arr(MASK, type), 3, 2, 5, 3,
-                entropies == null ? null : arr(entropies, type));
-    }
-
-    private static double value(PolicyLossOutput out) {
-        assertEquals(new Shape(), out.loss().getShape());
-        return out.loss().toType(DataType.FLOAT64, false).getDouble();
-    }
-
     @Test
     void averagedMixingOfTheRunningExample() {
-        PolicyLossOutput out = loss(Mixing.AVERAGED).loss(example(DataType.FLOAT64, null));
+        PolicyLossOutput out = loss(Mixing.AVERAGED).loss(fixture.input(EXAMPLE));
         assertEquals(1.21 / 3, value(out), 1e-12);
         assertEquals(0.403333, value(out), 1e-6);
         // clipped mix active on 4 of 5 tokens (all but seq 2's)
@@ -101,14 +74,8 @@ class HybridRatioLossTest {
         // d/dΔ: seq 0, token 0 — both branches clipped: 0; token 1 — ρ = 0.96 inside, s clipped:
         //   −½ · 0.96 / (|y| 2 · N 3) = −0.08; seq 1 — clipped: 0;
         //   seq 2 — unclipped, ρ̃ = ½ρ + ½s and s = ρ for one token: (½ · 1.3 + ½ · 1.3) / 3 = 0.433333
-        NDArray logProbs = arr(NEW, DataType.FLOAT64);
-        logProbs.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            PolicyLossOutput out = loss(Mixing.AVERAGED).loss(new PolicyLossInput(logProbs, arr(OLD, DataType.FLOAT64),
-                    null, arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 3, 2, 5, 3));
-            gc.backward(out.loss());
-            assertArrayEquals(new double[]{0, -0.08, 0, 0, 1.3 / 3, 0}, logProbs.getGradient().toDoubleArray(), 1e-12);
-        }
+        double[] gradient = fixture.autograd(loss(Mixing.AVERAGED), EXAMPLE).gradient();
+        assertArrayEquals(new double[]{0, -0.08, 0, 0, 1.3 / 3, 0}, gradient, 1e-12);
     }
 
     @Test
@@ -119,7 +86,7 @@ class HybridRatioLossTest {
         //   seq 1 as averaged:                                                      ℓ mean = 0.975
         //   seq 2, w = 1:            ρ̃ = 1.3, ρ_mix = 1.2, A = −1 → min(−1.3, −1.2) → ℓ = 1.3
         // L = ((−1.2 − 1.0275)/2 + 0.975 + 1.3) / 3 = (−1.11375 + 2.275) / 3 = 0.387083; mean w = 3.25/5 = 0.65
-        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(example(DataType.FLOAT64, ENTROPY));
+        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(fixture.input(EXAMPLE.withEntropies(ENTROPY)));
         assertEquals(1.16125 / 3, value(out), 1e-12);
         assertEquals(0.387083, value(out), 1e-6);
         assertEquals(0.65, out.metrics().get("mixing_weight"), 1e-12);
@@ -128,9 +95,9 @@ class HybridRatioLossTest {
 
     @Test
     void entropyMixingWithoutEntropiesFallsBackToAveraged() {
-        assertEquals(1.21 / 3, value(loss(Mixing.ENTROPY).loss(example(DataType.FLOAT64, null))), 1e-12);
+        assertEquals(1.21 / 3, value(loss(Mixing.ENTROPY).loss(fixture.input(EXAMPLE))), 1e-12);
         // averaged mixing ignores entropies that are given
-        assertEquals(1.21 / 3, value(loss(Mixing.AVERAGED).loss(example(DataType.FLOAT64, ENTROPY))), 1e-12);
+        assertEquals(1.21 / 3, value(loss(Mixing.AVERAGED).loss(fixture.input(EXAMPLE.withEntropies(ENTROPY)))), 1e-12);
     }
 
     @Test
@@ -139,7 +106,7 @@ class HybridRatioLossTest {
         //   L_GRPO = (−(1.5 + 0.96)/2 + (0.5 + 1.28)/2 + 1.3) / 3 = (−1.23 + 0.89 + 1.3) / 3 = 0.32
         //   L_GSPO = (−1.2 + 0.8 + 1.3) / 3 = 0.3
         double wide = 10;
-        PolicyLossInput in = example(DataType.FLOAT64, null);
+        PolicyLossInput in = fixture.input(EXAMPLE);
         double mixed = value(new HybridRatioLoss(wide, wide, wide, wide, 0, Mixing.AVERAGED, LossAggregation.GRPO).loss(in));
         double grpo = value(new ClippedTokenLoss(wide, wide, 0, LossAggregation.GRPO).loss(in));
         double gspo = value(new ClippedSequenceLoss(wide, wide, 0).loss(in));
@@ -150,53 +117,38 @@ class HybridRatioLossTest {
 
     @Test
     void float32InputsGiveTheSameNumbers() {
-        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(example(DataType.FLOAT32, ENTROPY));
+        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(fixture.input(EXAMPLE.withEntropies(ENTROPY), DataType.FLOAT32));
         assertEquals(DataType.FLOAT32, out.loss().getDataType());
         assertEquals(1.16125 / 3, value(out), 1e-6);
     }
 
     @Test
     void microBatchLossesSumToTheBatchLoss() {
-        double[][] ref = {{-1.2, -0.9}, {-0.8, -1.1}, {-1.0, 3}};
+        MicroBatch batch = EXAMPLE.withReference(new double[][]{{-1.2, -0.9}, {-0.8, -1.1}, {-1.0, 3}})
+                .withEntropies(ENTROPY);
         for (LossAggregation a : LossAggregation.values()) {
             HybridRatioLoss loss = new HybridRatioLoss(0.2, 0.28, 0.05, 0.05, 0.1, Mixing.ENTROPY, a);
-            double whole = value(loss.loss(new PolicyLossInput(arr(NEW, DataType.FLOAT64), arr(OLD, DataType.FLOAT64),
-                    arr(ref, DataType.FLOAT64), arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 3, 2, 5, 3,
-                    arr(ENTROPY, DataType.FLOAT64))));
-            double parts = 0;
-            for (int row = 0; row < 3; row++) {
-                parts += value(loss.loss(new PolicyLossInput(arr(new double[][]{NEW[row]}, DataType.FLOAT64),
-                        arr(new double[][]{OLD[row]}, DataType.FLOAT64), arr(new double[][]{ref[row]}, DataType.FLOAT64),
-                        arr(new double[][]{ADV[row]}, DataType.FLOAT64), arr(new double[][]{MASK[row]}, DataType.FLOAT64),
-                        3, 2, 5, 3, arr(new double[][]{ENTROPY[row]}, DataType.FLOAT64))));
-            }
-            assertEquals(whole, parts, 1e-12, a.name());
+            double whole = value(loss.loss(fixture.input(batch)));
+            assertEquals(whole, fixture.sumOfRowLosses(loss, batch), 1e-12, a.name());
         }
     }
 
     @Test
     void fullyMaskedRowsContributeNothingAndNeverNaN() {
-        double[][] old = {OLD[0], OLD[1], OLD[2], {NEG_INF, NEG_INF}};
-        double[][] logp = {NEW[0], NEW[1], NEW[2], {0, 0}};
-        double[][] adv = {ADV[0], ADV[1], ADV[2], {4, 4}};
-        double[][] mask = {MASK[0], MASK[1], MASK[2], {0, 0}};
-        double[][] entropy = {ENTROPY[0], ENTROPY[1], ENTROPY[2], {Double.NaN, Double.NaN}};
-        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(new PolicyLossInput(arr(logp, DataType.FLOAT64),
-                arr(old, DataType.FLOAT64), null, arr(adv, DataType.FLOAT64), arr(mask, DataType.FLOAT64), 3, 2, 5, 3,
-                arr(entropy, DataType.FLOAT64)));
+        MicroBatch withRow = EXAMPLE.plusDroppedRollout(0, 4)
+                .withEntropies(new double[][]{ENTROPY[0], ENTROPY[1], ENTROPY[2], {Double.NaN, Double.NaN}});
+        PolicyLossOutput out = loss(Mixing.ENTROPY).loss(fixture.input(withRow));
         assertEquals(1.16125 / 3, value(out), 1e-12);
         assertEquals(0.65, out.metrics().get("mixing_weight"), 1e-12);
     }
 
     @Test
     void aMicroBatchWithoutTokensGivesZeroLossAndNeutralMetrics() {
+        MicroBatch empty = MicroBatch.withoutTokens().withReference(new double[][]{{3, 3}})
+                .withEntropies(new double[][]{{1, 1}});
         for (LossAggregation a : LossAggregation.values()) {
-            PolicyLossOutput out = new HybridRatioLoss(0.2, 0.28, 3e-4, 4e-4, 0.1, Mixing.ENTROPY, a).loss(
-                    new PolicyLossInput(arr(new double[][]{{-1, -2}}, DataType.FLOAT64),
-                            arr(new double[][]{{NEG_INF, NEG_INF}}, DataType.FLOAT64),
-                            arr(new double[][]{{3, 3}}, DataType.FLOAT64), arr(new double[][]{{1, 1}}, DataType.FLOAT64),
-                            arr(new double[][]{{0, 0}}, DataType.FLOAT64), 2, 4, 0, 0,
-                            arr(new double[][]{{1, 1}}, DataType.FLOAT64)));
+            PolicyLossOutput out = new HybridRatioLoss(0.2, 0.28, 3e-4, 4e-4, 0.1, Mixing.ENTROPY, a)
+                    .loss(fixture.input(empty));
             assertEquals(0.0, value(out), 0.0, a.name());
             assertEquals(Map.of("kl", 0.0, "clip_frac", 0.0, "ratio_mean", 1.0, "seq_ratio_mean", 1.0,
                     "mixing_weight", 0.5), out.metrics());
@@ -225,37 +177,16 @@ class HybridRatioLossTest {
     @ParameterizedTest
     @EnumSource(LossAggregation.class)
     void gradientMatchesFiniteDifferences(LossAggregation aggregation) {
-        int rows = 3;
-        int cols = 4;
-        double[] meanLogRatio = {Math.log(1.05), Math.log(0.85), Math.log(1.2)};
-        double[][] spread = {{0.4, -0.4, 0.1, -0.1}, {0.1, -0.1, 0, 0}, {0.1, 0, -0.1, 0}};
-        double[][] entropies = {{0.5, 1.5, 1.0, 0.2}, {0, 0, 0, 0}, {0.3, 0.9, 0.6, Double.NaN}};
-        double[] refStep = {-0.3, 0.2, 0.5, -0.05};
-        double[] rowAdvantage = {1.2, -0.7, 0.4};
-        int[] lengths = {4, 2, 3};
-        double[] logp = new double[rows * cols];
-        double[] old = new double[rows * cols];
-        double[] ref = new double[rows * cols];
-        double[] adv = new double[rows * cols];
-        double[] mask = new double[rows * cols];
-        double[] entropy = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int t = 0; t < cols; t++) {
-                int k = i * cols + t;
-                boolean real = t < lengths[i];
-                logp[k] = real ? -0.5 - 0.3 * t - 0.2 * i : 0;
-                old[k] = real ? logp[k] - meanLogRatio[i] - spread[i][t] : NEG_INF;
-                ref[k] = logp[k] + refStep[(k * 7) % refStep.length];
-                adv[k] = real ? rowAdvantage[i] : 0;
-                mask[k] = real ? 1 : 0;
-                entropy[k] = entropies[i][t];
-            }
-        }
-        Shape shape = new Shape(rows, cols);
-        long tokens = FiniteDifferences.tokens(mask);
-        FiniteDifferences.check(manager, new HybridRatioLoss(0.2, 0.28, 0.1, 0.1, 0.1, Mixing.ENTROPY, aggregation),
-                logp, shape, mask, x -> new PolicyLossInput(x, manager.create(old, shape), manager.create(ref, shape),
-                        manager.create(adv, shape), manager.create(mask, shape), 3, 5, tokens, rows,
-                        manager.create(entropy, shape)), 1e-8);
+        MicroBatch batch = MicroBatch.completions(4, 2, 3).paddedTo(4)
+                .logProbsFrom(-0.5)
+                .logRatios(new double[]{Math.log(1.05), Math.log(0.85), Math.log(1.2)},
+                        new double[][]{{0.4, -0.4, 0.1, -0.1}, {0.1, -0.1, 0, 0}, {0.1, 0, -0.1, 0}})
+                .entropies(new double[][]{{0.5, 1.5, 1.0, 0.2}, {0, 0, 0, 0}, {0.3, 0.9, 0.6, Double.NaN}})
+                .reference(-0.3, 0.2, 0.5, -0.05)
+                .advantages(1.2, -0.7, 0.4)
+                .groupSize(3).maxCompletionLength(5)
+                .build();
+        FiniteDifferences.check(fixture, new HybridRatioLoss(0.2, 0.28, 0.1, 0.1, 0.1, Mixing.ENTROPY, aggregation),
+                batch, 1e-8);
     }
 }

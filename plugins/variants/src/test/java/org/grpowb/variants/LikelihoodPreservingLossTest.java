@@ -1,23 +1,17 @@
 package org.grpowb.variants;
 
+import static org.grpowb.variants.PolicyLossFixture.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.grpowb.api.PolicyLoss;
-import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,42 +35,21 @@ class LikelihoodPreservingLossTest {
 
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PolicyLossFixture fixture = new PolicyLossFixture();
 
     private static final double[][] OLD = {{-1, -1}, {-1, -1}, {-1, NEG_INF}, {-1, -1}};
     private static final double[][] NEW = {{-1.3, -0.9}, {-1.2, -0.5}, {-1.4, 0}, {-1.1, -1.1}};
     private static final double[][] ADV = {{1, 1}, {1, 1}, {-1, 0}, {0, 0}};
     private static final double[][] MASK = {{1, 1}, {1, 1}, {1, 0}, {1, 1}};
+    /** G = 4, L_max = 2, T_active = 7 tokens and 4 sequences in the whole step. */
+    private static final MicroBatch EXAMPLE = MicroBatch.of(NEW, OLD, ADV, MASK, 4, 2, 7, 4);
 
     private static final ClippedTokenLoss GRPO = new ClippedTokenLoss(0.2, 0.2, 0, LossAggregation.GRPO);
 
-    private NDArray arr(double[][] x, DataType type) {
-        NDArray a = manager.create(x);
-        return type == DataType.FLOAT64 ? a : a.toType(type, false);
-    }
-
-    private PolicyLossInput example(DataType type) {
-        return new PolicyLossInput(arr(NEW, type), arr(OLD, type), null, arr(ADV, type), arr(MASK, type), 4, 2, 7, 4);
-    }
-
-    private static double value(PolicyLossOutput out) {
-        assertEquals(new Shape(), out.loss().getShape());
-        return out.loss().toType(DataType.FLOAT64, false).getDouble();
-    }
-
     @Test
     void penalisesOnlyLikelihoodFallsOfNonNegativeAdvantageCompletions() {
-        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT64));
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE));
         double surrogate = (-(Math.exp(-0.3) + Math.exp(0.1)) / 2 - (Math.exp(-0.2) + 1.2) / 2 + 0.8) / 4;
         assertEquals(-0.283090, surrogate, 1e-6);
         assertEquals(surrogate + 0.25 / 7, value(out), 1e-12);
@@ -85,7 +58,7 @@ class LikelihoodPreservingLossTest {
         assertEquals(0.5, out.metrics().get("llds_gated_frac"), 1e-12);
         // the surrogate's metrics pass through: clipped tokens are seq 1's second (high) and seq 2's (low), 2 of 7
         assertEquals(2.0 / 7, out.metrics().get("clip_frac"), 1e-12);
-        assertEquals(GRPO.loss(example(DataType.FLOAT64)).metrics().get("ratio_mean"), out.metrics().get("ratio_mean"), 0.0);
+        assertEquals(GRPO.loss(fixture.input(EXAMPLE)).metrics().get("ratio_mean"), out.metrics().get("ratio_mean"), 0.0);
     }
 
     @Test
@@ -102,45 +75,38 @@ class LikelihoodPreservingLossTest {
     }
 
     private double[] gradient(PolicyLoss loss) {
-        NDArray logProbs = arr(NEW, DataType.FLOAT64);
-        logProbs.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(loss.loss(new PolicyLossInput(logProbs, arr(OLD, DataType.FLOAT64), null,
-                    arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 4, 2, 7, 4)).loss());
-            return logProbs.getGradient().toDoubleArray();
-        }
+        return fixture.autograd(loss, EXAMPLE).gradient();
     }
 
     @Test
     void theSurrogatesClippingFlagsPassThrough() {
         // GRPO's clipped loss flags tokens; GSPO's (ε = 0.1) flags whole sequences: seq 0 s = e^−0.1 = 0.905 inside,
         // seq 1 s = e^0.15 = 1.162 clipped high with A > 0, seq 2 s = e^−0.4 = 0.670 clipped low with A < 0, seq 3 A = 0
-        assertNotNull(new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT64)).tokenClipped());
+        assertNotNull(new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE)).tokenClipped());
         PolicyLossOutput out = new LikelihoodPreservingLoss(new ClippedSequenceLoss(0.1, 0.1, 0), 0.5)
-                .loss(example(DataType.FLOAT64));
+                .loss(fixture.input(EXAMPLE));
         assertArrayEquals(new double[]{0, 0, 1, 1, 1, 0, 0, 0},
                 out.tokenClipped().toType(DataType.FLOAT64, false).toDoubleArray(), 0.0);
     }
 
     @Test
     void zeroLambdaIsTheSurrogate() {
-        assertEquals(value(GRPO.loss(example(DataType.FLOAT64))),
-                value(new LikelihoodPreservingLoss(GRPO, 0).loss(example(DataType.FLOAT64))), 0.0);
+        assertEquals(value(GRPO.loss(fixture.input(EXAMPLE))),
+                value(new LikelihoodPreservingLoss(GRPO, 0).loss(fixture.input(EXAMPLE))), 0.0);
     }
 
     @Test
     void noPenaltyWhileLikelihoodsRise() {
         // every Δ ≥ 0: gates off, the regulariser is silent
         double[][] up = {{-0.8, -0.9}, {-1.0, -0.5}, {-0.6, 0}, {-0.9, -1.0}};
-        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(arr(up, DataType.FLOAT64),
-                arr(OLD, DataType.FLOAT64), null, arr(ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 4, 2, 7, 4));
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE.withLogProbs(up)));
         assertEquals(0.0, out.metrics().get("llds_penalty"), 0.0);
         assertEquals(0.0, out.metrics().get("llds_gated_frac"), 0.0);
     }
 
     @Test
     void float32InputsGiveTheSameNumbers() {
-        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(example(DataType.FLOAT32));
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE, DataType.FLOAT32));
         assertEquals(DataType.FLOAT32, out.loss().getDataType());
         assertEquals(-0.247376, value(out), 1e-6);
     }
@@ -149,34 +115,22 @@ class LikelihoodPreservingLossTest {
     void microBatchLossesSumToTheBatchLoss() {
         for (LossAggregation a : LossAggregation.values()) {
             LikelihoodPreservingLoss loss = new LikelihoodPreservingLoss(new ClippedTokenLoss(0.2, 0.28, 0, a), 0.5);
-            double whole = value(loss.loss(example(DataType.FLOAT64)));
-            double parts = 0;
-            for (int row = 0; row < 4; row++) {
-                parts += value(loss.loss(new PolicyLossInput(arr(new double[][]{NEW[row]}, DataType.FLOAT64),
-                        arr(new double[][]{OLD[row]}, DataType.FLOAT64), null, arr(new double[][]{ADV[row]}, DataType.FLOAT64),
-                        arr(new double[][]{MASK[row]}, DataType.FLOAT64), 4, 2, 7, 4)));
-            }
-            assertEquals(whole, parts, 1e-12, a.name());
+            double whole = value(loss.loss(fixture.input(EXAMPLE)));
+            assertEquals(whole, fixture.sumOfRowLosses(loss, EXAMPLE), 1e-12, a.name());
         }
     }
 
     @Test
     void fullyMaskedRowsContributeNothingAndNeverNaN() {
-        double[][] old = {OLD[0], OLD[1], OLD[2], OLD[3], {NEG_INF, NEG_INF}};
-        double[][] logp = {NEW[0], NEW[1], NEW[2], NEW[3], {-50, -50}};
-        double[][] adv = {ADV[0], ADV[1], ADV[2], ADV[3], {2, 2}};
-        double[][] mask = {MASK[0], MASK[1], MASK[2], MASK[3], {0, 0}};
-        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(arr(logp, DataType.FLOAT64),
-                arr(old, DataType.FLOAT64), null, arr(adv, DataType.FLOAT64), arr(mask, DataType.FLOAT64), 4, 2, 7, 4));
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5)
+                .loss(fixture.input(EXAMPLE.plusDroppedRollout(-50, 2)));
         assertEquals(-0.247376, value(out), 1e-6);
         assertEquals(0.5, out.metrics().get("llds_gated_frac"), 1e-12);
     }
 
     @Test
     void aMicroBatchWithoutTokensGivesZeroLoss() {
-        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(new PolicyLossInput(
-                arr(new double[][]{{-1, -2}}, DataType.FLOAT64), arr(new double[][]{{NEG_INF, NEG_INF}}, DataType.FLOAT64),
-                null, arr(new double[][]{{1, 1}}, DataType.FLOAT64), arr(new double[][]{{0, 0}}, DataType.FLOAT64), 2, 4, 0, 0));
+        PolicyLossOutput out = new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(MicroBatch.withoutTokens()));
         assertEquals(0.0, value(out), 0.0);
         assertEquals(0.0, out.metrics().get("llds_penalty"), 0.0);
         assertEquals(0.0, out.metrics().get("llds_gated_frac"), 0.0);
@@ -198,33 +152,15 @@ class LikelihoodPreservingLossTest {
     @ParameterizedTest
     @EnumSource(LossAggregation.class)
     void gradientMatchesFiniteDifferences(LossAggregation aggregation) {
-        int rows = 4;
-        int cols = 4;
-        double[][] logRatio = {{-0.5, -0.1, 0.05, 0.1}, {0.4, -0.1, 0.05, 0}, {-0.5, -0.1, 0, 0}, {-0.1, 0.05, -0.1, 0.1}};
-        double[] refStep = {-0.3, 0.2, 0.5, -0.05};
-        double[] rowAdvantage = {1.2, 0.4, -0.7, 0};
-        int[] lengths = {4, 3, 2, 4};
-        double[] logp = new double[rows * cols];
-        double[] old = new double[rows * cols];
-        double[] ref = new double[rows * cols];
-        double[] adv = new double[rows * cols];
-        double[] mask = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int t = 0; t < cols; t++) {
-                int k = i * cols + t;
-                boolean real = t < lengths[i];
-                logp[k] = real ? -0.5 - 0.3 * t - 0.2 * i : 0;
-                old[k] = real ? logp[k] - logRatio[i][t] : NEG_INF;
-                ref[k] = logp[k] + refStep[(k * 7) % refStep.length];
-                adv[k] = real ? rowAdvantage[i] : 0;
-                mask[k] = real ? 1 : 0;
-            }
-        }
-        Shape shape = new Shape(rows, cols);
-        long tokens = FiniteDifferences.tokens(mask);
+        MicroBatch batch = MicroBatch.completions(4, 3, 2, 4).paddedTo(4)
+                .logProbsFrom(-0.5)
+                .logRatios(new double[][]{{-0.5, -0.1, 0.05, 0.1}, {0.4, -0.1, 0.05, 0}, {-0.5, -0.1, 0, 0},
+                        {-0.1, 0.05, -0.1, 0.1}})
+                .reference(-0.3, 0.2, 0.5, -0.05)
+                .advantages(1.2, 0.4, -0.7, 0)
+                .groupSize(4).maxCompletionLength(5)
+                .build();
         PolicyLoss loss = new LikelihoodPreservingLoss(new ClippedTokenLoss(0.2, 0.28, 0.1, aggregation), 0.7);
-        FiniteDifferences.check(manager, loss, logp, shape, mask,
-                x -> new PolicyLossInput(x, manager.create(old, shape), manager.create(ref, shape),
-                        manager.create(adv, shape), manager.create(mask, shape), 4, 5, tokens, rows), 1e-8);
+        FiniteDifferences.check(fixture, loss, batch, 1e-8);
     }
 }

@@ -1,21 +1,15 @@
 package org.grpowb.variants;
 
+import static org.grpowb.variants.PolicyLossFixture.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Map;
-import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,17 +31,8 @@ class SequenceReinforceLossTest {
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
     private static final double LN2 = Math.log(2);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    final PolicyLossFixture fixture = new PolicyLossFixture();
 
     private static final double[][] NEW = {{Math.log(0.5), Math.log(0.5)}, {Math.log(0.25), 0}, {Math.log(0.8), Math.log(0.5)}};
     private static final double[][] OLD = {{Math.log(0.5), Math.log(0.25)}, {Math.log(0.5), NEG_INF}, {Math.log(0.8), Math.log(0.5)}};
@@ -55,24 +40,12 @@ class SequenceReinforceLossTest {
     /** AsymRE with τ = −0.1: A = r − mean(r) + 0.1 = 23/30, −7/30, −7/30. */
     private static final double[][] ASYMRE_ADV = {{23.0 / 30, 23.0 / 30}, {-7.0 / 30, 0}, {-7.0 / 30, -7.0 / 30}};
     private static final double[][] MASK = {{1, 1}, {1, 0}, {1, 1}};
-
-    private NDArray arr(double[][] x, DataType type) {
-        NDArray a = manager.create(x);
-        return type == DataType.FLOAT64 ? a : a.toType(type, false);
-    }
-
-    private PolicyLossInput example(DataType type, double[][] adv) {
-        return new PolicyLossInput(arr(NEW, type), arr(OLD, type), null, arr(adv, type), arr(MASK, type), 3, 2, 5, 3);
-    }
-
-    private static double value(PolicyLossOutput out) {
-        assertEquals(new Shape(), out.loss().getShape());
-        return out.loss().toType(DataType.FLOAT64, false).getDouble();
-    }
+    /** OPMD's advantages; G = 3, L_max = 2, 5 tokens and N = 3 sequences in the whole step. */
+    private static final MicroBatch EXAMPLE = MicroBatch.of(NEW, OLD, OPMD_ADV, MASK, 3, 2, 5, 3);
 
     @Test
     void opmdIsReinforcePlusTheSquaredLogRatio() {
-        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(example(DataType.FLOAT64, OPMD_ADV));
+        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE));
         assertEquals(Math.log(1.6) / 9 + LN2 * LN2 / 3, value(out), 1e-12);
         assertEquals(0.212374, value(out), 1e-6);
         // mean log π_θ(y) = (−2 ln 2 − 2 ln 2 + ln 0.4) / 3 = −1.229627; mean Δ² = 2 ln² 2 / 3 = 0.320302
@@ -80,13 +53,13 @@ class SequenceReinforceLossTest {
         assertEquals(-1.229627, out.metrics().get("seq_log_prob"), 1e-6);
         assertEquals(2 * LN2 * LN2 / 3, out.metrics().get("seq_log_ratio_sq"), 1e-12);
         // τ = 0: REINFORCE only
-        assertEquals(Math.log(1.6) / 9, value(new SequenceReinforceLoss(0).loss(example(DataType.FLOAT64, OPMD_ADV))), 1e-12);
+        assertEquals(Math.log(1.6) / 9, value(new SequenceReinforceLoss(0).loss(fixture.input(EXAMPLE))), 1e-12);
     }
 
     @Test
     void asymreIsReinforceWithTheShiftedAdvantage() {
         // −(1/3) [ (23/30)(−2 ln 2) + (−7/30)(−2 ln 2) + (−7/30) ln 0.4 ] = (1/3) [ (16/15) ln 2 + (7/30) ln 0.4 ] = 0.175185
-        PolicyLossOutput out = new SequenceReinforceLoss(0).loss(example(DataType.FLOAT64, ASYMRE_ADV));
+        PolicyLossOutput out = new SequenceReinforceLoss(0).loss(fixture.input(EXAMPLE.withAdvantages(ASYMRE_ADV)));
         assertEquals((16.0 / 15 * LN2 + 7.0 / 30 * Math.log(0.4)) / 3, value(out), 1e-12);
         assertEquals(0.175185, value(out), 1e-6);
     }
@@ -95,31 +68,25 @@ class SequenceReinforceLossTest {
     void theGradientIsMinusTheAdvantagePlusTauTimesTheLogRatio() {
         // d/dlog π_θ(y_{i,t}) = (−A_i + τ Δ_i) / N on every token of sequence i:
         //   seq 0: (−2/3 + ln 2) / 3 = 0.008827; seq 1: (1/3 − ln 2) / 3 = −0.119938, padding 0; seq 2: (1/3) / 3
-        NDArray logProbs = arr(NEW, DataType.FLOAT64);
-        logProbs.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(new PolicyLossInput(logProbs,
-                    arr(OLD, DataType.FLOAT64), null, arr(OPMD_ADV, DataType.FLOAT64), arr(MASK, DataType.FLOAT64), 3, 2, 5, 3));
-            gc.backward(out.loss());
-            double g0 = (-2.0 / 3 + LN2) / 3;
-            double g1 = (1.0 / 3 - LN2) / 3;
-            assertArrayEquals(new double[]{g0, g0, g1, 0, 1.0 / 9, 1.0 / 9}, logProbs.getGradient().toDoubleArray(), 1e-12);
-            assertEquals(0.008827, g0, 1e-6);
-            assertEquals(-0.119938, g1, 1e-6);
-        }
+        double[] gradient = fixture.autograd(new SequenceReinforceLoss(1.0), EXAMPLE).gradient();
+        double g0 = (-2.0 / 3 + LN2) / 3;
+        double g1 = (1.0 / 3 - LN2) / 3;
+        assertArrayEquals(new double[]{g0, g0, g1, 0, 1.0 / 9, 1.0 / 9}, gradient, 1e-12);
+        assertEquals(0.008827, g0, 1e-6);
+        assertEquals(-0.119938, g1, 1e-6);
     }
 
     @Test
     void theRolloutAdvantageIsReadOverMaskedTokensOnly() {
         // junk on padding does not change A_i
         double[][] junk = {OPMD_ADV[0], {-1.0 / 3, 42}, OPMD_ADV[2]};
-        assertEquals(value(new SequenceReinforceLoss(1.0).loss(example(DataType.FLOAT64, OPMD_ADV))),
-                value(new SequenceReinforceLoss(1.0).loss(example(DataType.FLOAT64, junk))), 1e-12);
+        assertEquals(value(new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE))),
+                value(new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE.withAdvantages(junk)))), 1e-12);
     }
 
     @Test
     void float32InputsGiveTheSameNumbers() {
-        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(example(DataType.FLOAT32, OPMD_ADV));
+        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE, DataType.FLOAT32));
         assertEquals(DataType.FLOAT32, out.loss().getDataType());
         assertEquals(0.212374, value(out), 1e-6);
     }
@@ -127,34 +94,20 @@ class SequenceReinforceLossTest {
     @Test
     void microBatchLossesSumToTheBatchLoss() {
         SequenceReinforceLoss loss = new SequenceReinforceLoss(0.5);
-        double whole = value(loss.loss(example(DataType.FLOAT64, OPMD_ADV)));
-        double parts = 0;
-        for (int row = 0; row < 3; row++) {
-            parts += value(loss.loss(new PolicyLossInput(arr(new double[][]{NEW[row]}, DataType.FLOAT64),
-                    arr(new double[][]{OLD[row]}, DataType.FLOAT64), null, arr(new double[][]{OPMD_ADV[row]}, DataType.FLOAT64),
-                    arr(new double[][]{MASK[row]}, DataType.FLOAT64), 3, 2, 5, 3)));
-        }
-        assertEquals(whole, parts, 1e-12);
+        double whole = value(loss.loss(fixture.input(EXAMPLE)));
+        assertEquals(whole, fixture.sumOfRowLosses(loss, EXAMPLE), 1e-12);
     }
 
     @Test
     void fullyMaskedRowsContributeNothingAndNeverNaN() {
-        double[][] logp = {NEW[0], NEW[1], NEW[2], {0, 0}};
-        double[][] old = {OLD[0], OLD[1], OLD[2], {NEG_INF, NEG_INF}};
-        double[][] adv = {OPMD_ADV[0], OPMD_ADV[1], OPMD_ADV[2], {5, 5}};
-        double[][] mask = {MASK[0], MASK[1], MASK[2], {0, 0}};
-        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(new PolicyLossInput(arr(logp, DataType.FLOAT64),
-                arr(old, DataType.FLOAT64), null, arr(adv, DataType.FLOAT64), arr(mask, DataType.FLOAT64), 3, 2, 5, 3));
+        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE.plusDroppedRollout(0, 5)));
         assertEquals(0.212374, value(out), 1e-6);
         assertEquals(2 * LN2 * LN2 / 3, out.metrics().get("seq_log_ratio_sq"), 1e-12);
     }
 
     @Test
     void aMicroBatchWithoutTokensGivesZeroLossAndZeroMetrics() {
-        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(new PolicyLossInput(
-                arr(new double[][]{{-1, -2}}, DataType.FLOAT64), arr(new double[][]{{NEG_INF, NEG_INF}}, DataType.FLOAT64),
-                null, arr(new double[][]{{1, 1}}, DataType.FLOAT64), arr(new double[][]{{0, 0}}, DataType.FLOAT64),
-                2, 4, 0, 0));
+        PolicyLossOutput out = new SequenceReinforceLoss(1.0).loss(fixture.input(MicroBatch.withoutTokens()));
         assertEquals(0.0, value(out), 0.0);
         assertEquals(Map.of("seq_log_prob", 0.0, "seq_log_ratio_sq", 0.0), out.metrics());
     }
@@ -165,31 +118,19 @@ class SequenceReinforceLossTest {
         assertThrows(IllegalArgumentException.class, () -> new SequenceReinforceLoss(Double.POSITIVE_INFINITY));
     }
 
-    /** Autograd against central differences in float64 with padding; the loss is smooth, so any values do. */
+    /**
+     * Autograd against central differences in float64 with padding; the loss is smooth, so any values do: here
+     * Δ = ±0.3, ±0.2 or 0 per token.
+     */
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 0.5, 2.0})
     void gradientMatchesFiniteDifferences(double tau) {
-        int rows = 3;
-        int cols = 4;
-        double[] rowAdvantage = {0.8, -0.3, -0.5};
-        int[] lengths = {4, 1, 3};
-        double[] logp = new double[rows * cols];
-        double[] old = new double[rows * cols];
-        double[] adv = new double[rows * cols];
-        double[] mask = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int t = 0; t < cols; t++) {
-                int k = i * cols + t;
-                boolean real = t < lengths[i];
-                logp[k] = real ? -0.4 - 0.3 * t - 0.2 * i : 0;
-                old[k] = real ? logp[k] + 0.1 * ((k * 5) % 7 - 3) : NEG_INF;
-                adv[k] = real ? rowAdvantage[i] : 0;
-                mask[k] = real ? 1 : 0;
-            }
-        }
-        Shape shape = new Shape(rows, cols);
-        FiniteDifferences.check(manager, new SequenceReinforceLoss(tau), logp, shape, mask,
-                x -> new PolicyLossInput(x, manager.create(old, shape), null, manager.create(adv, shape),
-                        manager.create(mask, shape), 3, 5, FiniteDifferences.tokens(mask), rows), 1e-8);
+        MicroBatch batch = MicroBatch.completions(4, 1, 3).paddedTo(4)
+                .logProbsFrom(-0.4)
+                .logRatios(new double[][]{{0.3, -0.2, 0, 0.2}, {-0.3, 0, 0, 0}, {-0.2, 0, 0.2, 0}})
+                .advantages(0.8, -0.3, -0.5)
+                .groupSize(3).maxCompletionLength(5)
+                .build();
+        FiniteDifferences.check(fixture, new SequenceReinforceLoss(tau), batch, 1e-8);
     }
 }

@@ -34,7 +34,9 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.core.engine.RunEvent;
+import org.grpowb.core.plugin.PluginJar;
 import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectLoader;
 import org.grpowb.core.project.StoredSettings;
@@ -51,6 +53,7 @@ import org.grpowb.desktop.projects.ProjectExplorer;
 import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
 import org.grpowb.desktop.projects.SampleProjects;
+import org.grpowb.desktop.projects.TrustPluginsDialog;
 import org.grpowb.desktop.projects.WelcomeView;
 import org.grpowb.desktop.run.CheckpointEvaluation;
 import org.grpowb.desktop.run.RunSession;
@@ -102,6 +105,9 @@ public final class Workbench {
     private RunHistoryView history;
     private TokenCodec codec;
     private Task<?> evaluation;
+    private final PluginTrust trust;
+    /** SHA-256 of plugin jars the user declined to trust in this session. */
+    private final java.util.Set<String> declined = new java.util.HashSet<>();
     /** Bumped on every open; a load that finishes after a newer open started is dropped. */
     private long openGeneration;
 
@@ -115,6 +121,12 @@ public final class Workbench {
 
     /** @param prefs where the window keeps its layout, theme and recent projects (tests pass a scratch node) */
     public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs) {
+        this(projectDir, overrides, prefs, PluginTrust.user());
+    }
+
+    /** @param trust the plugin jars this user trusts (tests pass a scratch file) */
+    public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs, PluginTrust trust) {
+        this.trust = trust;
         this.overrides = Map.copyOf(overrides);
         this.prefs = prefs;
         this.recent = new RecentProjects(prefs);
@@ -230,40 +242,94 @@ public final class Workbench {
         projectDir = dir;
         problems.getItems().clear();
         busy.set(true);
-        record Opened(Project project, List<Path> files, RunConfigModel config) { }
+        work.submit("Checking " + dir.getFileName() + " for plugins", new Task<List<PluginJar>>() {
+            @Override
+            protected List<PluginJar> call() {
+                return PluginRegistry.jars(dir).stream().filter(j -> !trust.trusts(j)).toList();
+            }
+        }, untrusted -> {
+            if (generation == openGeneration) {
+                load(dir, generation, askTrust(untrusted));
+            }
+        }, failure -> opened(dir, generation, null));
+    }
+
+    /**
+     * Asks whether to trust jars the user has not declined in this session; returns those to trust. A jar the user
+     * declines is not asked about again until the window restarts (a save re-opens the project).
+     */
+    private List<PluginJar> askTrust(List<PluginJar> untrusted) {
+        List<PluginJar> ask = untrusted.stream().filter(j -> !declined.contains(j.sha256())).toList();
+        if (ask.isEmpty()) {
+            return List.of();
+        }
+        TrustPluginsDialog dialog = new TrustPluginsDialog(String.valueOf(projectDir.getFileName()), ask);
+        if (root.getScene() != null) {
+            dialog.initOwner(root.getScene().getWindow());
+        }
+        if (dialog.showAndWait().orElse(TrustPluginsDialog.SKIP) == TrustPluginsDialog.TRUST) {
+            return ask;
+        }
+        ask.forEach(j -> declined.add(j.sha256()));
+        log("opened without the untrusted plugins: " + String.join(", ", ask.stream().map(PluginJar::name).toList()));
+        return List.of();
+    }
+
+    /** File → Trust Project Plugins: asks again about the jars declined in this session, then re-opens. */
+    private void askTrustAgain() {
+        if (runInProgress()) {
+            problems.add(Problem.of("stop the run before loading other plugins"));
+            return;
+        }
+        declined.clear();
+        open(projectDir);
+    }
+
+    /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
+    private void load(Path dir, long generation, List<PluginJar> toTrust) {
+        record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems) { }
         work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
             @Override
             protected Opened call() {
-                PluginRegistry plugins = PluginRegistry.discover();
+                toTrust.forEach(trust::trust);
+                PluginRegistry plugins = PluginRegistry.forProject(dir, trust);
                 Project p = new ProjectLoader(plugins).load(dir, overrides);
-                return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins));
+                return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
+                        plugins.problems());
             }
         }, opened -> {
             if (generation != openGeneration) {
                 return;
             }
-            busy.set(false);
+            opened.pluginProblems().forEach(p -> problems.add(Problem.of(p)));
             project = opened.project();
             codec = null;
             config = new RunConfigView(opened.config());
             configTab.setContent(config);
             explorer.show(project, opened.files());
-            title.set("GRPO Workbench — " + project.name());
             welcome.setRecent(recent.remember(dir));
             notifier.clearError();
             log("opened " + project.file());
+            opened(dir, generation, project);
             loadRuns();
-        }, failure -> {
-            if (generation != openGeneration) {
-                return;
-            }
-            busy.set(false);
-            project = null;
-            configTab.setContent(new Label("fix the project's problems (see Problems) to edit its configuration"));
-            explorer.showUnopened(dir);
-            title.set("GRPO Workbench — " + dir.getFileName());
-            log("cannot open " + dir + ": see Problems");
-        });
+        }, failure -> opened(dir, generation, null));
+    }
+
+    /** The end of an open, successful ({@code loaded} not null) or not. */
+    private void opened(Path dir, long generation, Project loaded) {
+        if (generation != openGeneration) {
+            return;
+        }
+        busy.set(false);
+        if (loaded != null) {
+            title.set("GRPO Workbench — " + loaded.name());
+            return;
+        }
+        project = null;
+        configTab.setContent(new Label("fix the project's problems (see Problems) to edit its configuration"));
+        explorer.showUnopened(dir);
+        title.set("GRPO Workbench — " + dir.getFileName());
+        log("cannot open " + dir + ": see Problems");
     }
 
     /** Opens another project in this window; refused while a run is in progress. */
@@ -320,6 +386,7 @@ public final class Workbench {
         MenuItem openItem = item("Open Project…", "openProject", this::chooseProject,
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
         MenuItem welcomeItem = item("Welcome", "showWelcome", () -> editors.getSelectionModel().select(welcomeTab), null);
+        MenuItem trustItem = item("Trust Project Plugins…", "trustProjectPlugins", this::askTrustAgain, null);
 
         CheckMenuItem dark = new CheckMenuItem("Dark Theme");
         dark.setId("darkTheme");
@@ -345,7 +412,7 @@ public final class Workbench {
         MenuItem continueRun = item("Continue Selected Run", "continueRun", this::continueSelected, null);
         MenuItem cancel = item("Cancel Long Action", "cancelAction", work::cancelNewest,
                 new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
-        return new MenuBar(new Menu("File", null, newItem, openItem, welcomeItem),
+        return new MenuBar(new Menu("File", null, newItem, openItem, trustItem, welcomeItem),
                 new Menu("View", null, dark, explorerItem, bottomItem),
                 new Menu("Run", null, evaluate, continueRun, cancel));
     }
@@ -454,7 +521,7 @@ public final class Workbench {
         work.submit(what, new Task<Project>() {
             @Override
             protected Project call() {
-                return new ProjectLoader(PluginRegistry.discover()).load(dir, settings);
+                return new ProjectLoader(PluginRegistry.forProject(dir, trust)).load(dir, settings);
             }
         }, p -> {
             busy.set(false);

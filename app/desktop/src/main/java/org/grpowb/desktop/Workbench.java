@@ -555,6 +555,33 @@ public final class Workbench {
         });
     }
 
+    /**
+     * The window is asked to close: with a run in progress, stop it first (the run ends as {@code stopped}, its last
+     * steps written, resumable) and close once it has; else close now. Called on the JavaFX thread.
+     *
+     * @return true when {@code close} ran now, false when it will run once the run has stopped
+     */
+    public boolean requestClose(Runnable close) {
+        if (!runInProgress()) {
+            close.run();
+            return true;
+        }
+        notifier.info("Stopping the run before closing…");
+        log("closing: stopping the run first");
+        session.stateProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends RunSession.State> o,
+                                RunSession.State was, RunSession.State now) {
+                if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
+                    session.stateProperty().removeListener(this);
+                    close.run();
+                }
+            }
+        });
+        session.stop();
+        return false;
+    }
+
     private boolean runInProgress() {
         RunSession.State st = session.stateProperty().get();
         return st == RunSession.State.RUNNING || st == RunSession.State.PAUSED || st == RunSession.State.STOPPING;

@@ -30,6 +30,12 @@ public final class WorkbenchApp extends Application {
             Themes.apply(scene, Themes.DARK);
         }
         stage.titleProperty().bind(workbench.titleProperty());
+        // closing during a run stops it cleanly first, so the store ends it as stopped (resumable), not mid-write;
+        // a close from code (stage.close) does not come back here
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            workbench.requestClose(stage::close);
+        });
         stage.setScene(scene);
         stage.show();
     }

@@ -22,11 +22,14 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.projects.SampleProject;
+import org.grpowb.desktop.run.RunSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The frame around the editors, as a user meets it: the welcome page with the sample projects on first start, a new
@@ -148,5 +151,23 @@ class ShellTest extends ApplicationTest {
         var console = lookup("#console").queryListView().getItems();
         assertEquals("Loading a large run: cancelled", String.valueOf(console.get(console.size() - 1)));
         assertTrue(workbench.problems().getItems().isEmpty(), "a cancel is not a problem");
+    }
+
+    @Test
+    void closingDuringARunStopsItCleanlyFirst() {
+        settle(workbench);
+        RunSession session = workbench.session();
+        clickOn("#run");
+        waitUntil(() -> session.stepProperty().get() >= 2, "the run trains");
+        boolean[] closed = {false};
+        boolean now = WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> workbench.requestClose(() -> closed[0] = true)));
+        assertFalse(now, "not while the run is in progress");
+        waitUntil(() -> closed[0], "closed once the run has stopped");
+        assertEquals(RunSession.State.FINISHED, session.stateProperty().get());
+        try (RunStore store = RunStore.open(workbench.storeFile())) {
+            var run = store.run(session.runId()).orElseThrow();
+            assertEquals("stopped", run.status(), "the store ends it as stopped, resumable");
+            assertEquals(session.stepProperty().get(), run.lastStep(), "every step the window saw is stored");
+        }
     }
 }

@@ -85,15 +85,17 @@ public final class RunSession {
         step.set(0);
         pump.start();
         worker = new Thread(() -> {
+            RunSummary summary;
             try (RunStore store = RunStore.open(storeFile)) {
                 TrainingRun r = new TrainingRun(project, store, inbox::add);
                 run = r;
-                RunSummary s = how.apply(r);
-                inbox.add(new RunEvent.Finished(s.runId(), s));
+                summary = how.apply(r);
             } catch (RuntimeException e) {
-                inbox.add(new RunEvent.Finished(runId, new RunSummary(runId, "failed", step.get(), Double.NaN,
-                        Double.NaN, 0, e.getMessage() == null ? e.toString() : e.getMessage())));
+                summary = new RunSummary(runId, "failed", step.get(), Double.NaN, Double.NaN, 0,
+                        e.getMessage() == null ? e.toString() : e.getMessage());
             }
+            // announced only once the store is closed (its writes flushed), so a window that closes on it loses nothing
+            inbox.add(new RunEvent.Finished(summary.runId(), summary));
         }, "training");
         worker.setDaemon(true);
         worker.start();

@@ -287,15 +287,20 @@ public final class Workbench {
 
     /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
     private void load(Path dir, long generation, List<PluginJar> toTrust) {
-        record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems) { }
+        record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems,
+                      List<String> jars) { }
         work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
             @Override
             protected Opened call() {
                 toTrust.forEach(trust::trust);
                 PluginRegistry plugins = PluginRegistry.forProject(dir, trust);
                 Project p = new ProjectLoader(plugins).load(dir, overrides);
+                List<String> jars = PluginRegistry.jars(dir).stream().map(j -> j.name()
+                        + (plugins.untrusted().contains(j) ? " · not trusted"
+                        : plugins.problems().stream().anyMatch(m -> m.contains("/" + j.name() + " "))
+                        ? " · failed to load" : " · loaded")).toList();
                 return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
-                        plugins.problems());
+                        plugins.problems(), jars);
             }
         }, opened -> {
             if (generation != openGeneration) {
@@ -306,7 +311,7 @@ public final class Workbench {
             codec = null;
             config = new RunConfigView(opened.config());
             configTab.setContent(config);
-            explorer.show(project, opened.files());
+            explorer.show(project, opened.files(), opened.jars());
             welcome.setRecent(recent.remember(dir));
             notifier.clearError();
             log("opened " + project.file());

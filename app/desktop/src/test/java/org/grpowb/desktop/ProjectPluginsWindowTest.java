@@ -64,7 +64,7 @@ class ProjectPluginsWindowTest extends ApplicationTest {
     void theWindowAsksBeforeRunningAProjectsPluginAndLoadsItOnceTrusted() throws Exception {
         waitUntil(() -> lookup("#trustPlugins").tryQuery().isPresent(), "the window asks about the plugin");
         assertTrue(lookup("#pluginList").queryTextInputControl().getText().startsWith("short-answer.jar   sha256 "));
-        WindowTests.screenshot(workbench.root(), "trust-plugins.png");
+        WindowTests.screenshot(lookup("#trustPlugins").query().getScene().getRoot(), "trust-plugins.png");
         clickOn("#skipPlugins");
         settle(workbench);
         assertFalse(Files.exists(trust.file()), "declining trusts nothing");
@@ -82,6 +82,9 @@ class ProjectPluginsWindowTest extends ApplicationTest {
         TreeItem<?> rewards = tree.getRoot().getChildren().stream()
                 .filter(t -> t.getValue().toString().equals("rewards")).findFirst().orElseThrow();
         assertTrue(rewards.getChildren().stream().anyMatch(t -> t.getValue().toString().equals("short_answer × 0.5")));
+        TreeItem<?> jars = tree.getRoot().getChildren().stream()
+                .filter(t -> t.getValue().toString().equals("plugins")).findFirst().orElseThrow();
+        assertEquals("short-answer.jar · loaded", jars.getChildren().get(0).getValue().toString());
 
         // a short run scores every rollout with the plugin
         clickOn("#run");

@@ -76,8 +76,12 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         runs = null;
     }
 
-    /** The project's tree; its runs come later through {@link #showRuns}. */
-    public void show(Project project, List<Path> files) {
+    /**
+     * The project's tree; its runs come later through {@link #showRuns}.
+     *
+     * @param plugins one line per plugin jar of the project (name and whether it loaded), none when it has none
+     */
+    public void show(Project project, List<Path> files, List<String> plugins) {
         TreeItem<Item> root = new TreeItem<>(Item.of(project.name()));
         root.setExpanded(true);
         TreeItem<Item> fileNode = new TreeItem<>(Item.of("files"));
@@ -95,6 +99,12 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
                 new TreeItem<>(Item.of(r.function().name() + " × " + r.weight()))));
         rewards.setExpanded(true);
         root.getChildren().add(rewards);
+        if (!plugins.isEmpty()) {
+            TreeItem<Item> jars = new TreeItem<>(Item.of("plugins"));
+            plugins.forEach(line -> jars.getChildren().add(new TreeItem<>(Item.of(line))));
+            jars.setExpanded(true);
+            root.getChildren().add(jars);
+        }
         runs = new TreeItem<>(Item.of("runs"));
         runs.setExpanded(true);
         root.getChildren().add(runs);

@@ -417,9 +417,44 @@ public final class Workbench {
         MenuItem continueRun = item("Continue Selected Run", "continueRun", this::continueSelected, null);
         MenuItem cancel = item("Cancel Long Action", "cancelAction", work::cancelNewest,
                 new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
+        MenuItem keys = item("Keyboard Shortcuts", "showShortcuts", this::showShortcuts,
+                new KeyCodeCombination(KeyCode.F1));
         return new MenuBar(new Menu("File", null, newItem, openItem, trustItem, welcomeItem),
                 new Menu("View", null, dark, explorerItem, bottomItem),
-                new Menu("Run", null, evaluate, continueRun, cancel));
+                new Menu("Run", null, evaluate, continueRun, cancel),
+                new Menu("Help", null, keys));
+    }
+
+    /** Every menu item and toolbar action that has a shortcut, read off the menus so the list cannot go stale. */
+    private void showShortcuts() {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("%-28s %s%n%-28s %s%n%-28s %s%n", "Run", "F5", "Pause / Resume", "F6",
+                "Stop", "Shift+F5"));
+        if (root.getTop() instanceof VBox top && top.getChildren().get(0) instanceof MenuBar bar) {
+            for (Menu m : bar.getMenus()) {
+                for (MenuItem i : m.getItems()) {
+                    if (i.getAccelerator() != null) {
+                        text.append(String.format("%-28s %s%n", m.getText() + " → " + i.getText(),
+                                i.getAccelerator().getDisplayText()));
+                    }
+                }
+            }
+        }
+        text.append(String.format("%-28s %s%n", "Save the file in an editor", "Ctrl+S"));
+        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(
+                javafx.scene.control.Alert.AlertType.INFORMATION);
+        alert.setTitle("Keyboard Shortcuts");
+        alert.setHeaderText("Keyboard shortcuts");
+        javafx.scene.control.TextArea list = new javafx.scene.control.TextArea(text.toString());
+        list.setId("shortcutList");
+        list.setEditable(false);
+        list.setStyle("-fx-font-family: monospace;");
+        list.setPrefRowCount(16);
+        alert.getDialogPane().setContent(list);
+        if (root.getScene() != null) {
+            alert.initOwner(root.getScene().getWindow());
+        }
+        alert.show();
     }
 
     private static MenuItem item(String text, String id, Runnable action, KeyCombination accelerator) {

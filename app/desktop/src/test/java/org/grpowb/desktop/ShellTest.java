@@ -124,6 +124,20 @@ class ShellTest extends ApplicationTest {
     }
 
     @Test
+    void f1ListsTheKeyboardShortcutsFromTheMenus() {
+        settle(workbench);
+        push(KeyCode.F1);
+        waitUntil(() -> lookup("#shortcutList").tryQuery().isPresent(), "the shortcuts dialog opens");
+        String list = lookup("#shortcutList").queryTextInputControl().getText();
+        for (String expected : new String[] {"Run", "F5", "File → New Project…", "View → Project Explorer",
+                "Run → Evaluate Latest Checkpoint", "Help → Keyboard Shortcuts"}) {
+            assertTrue(list.contains(expected), expected + " in\n" + list);
+        }
+        clickOn(lookup(".dialog-pane .button").queryButton());
+        waitUntil(() -> lookup("#shortcutList").tryQuery().isEmpty(), "OK closes it");
+    }
+
+    @Test
     void aLongActionShowsItsProgressAndCancelStopsIt() throws Exception {
         settle(workbench);
         CountDownLatch never = new CountDownLatch(1);

@@ -44,6 +44,11 @@ final class LiveViews {
     };
     private Supplier<Path> storeFile = () -> null;
     private boolean following = true;
+    private boolean dashboardShown = true;
+    private boolean inspectorShown = true;
+    private boolean dashboardStale;
+    /** The newest step, not yet given to the hidden inspector. */
+    private StepRecord pendingStep;
     /** The stored run on show, or −1 for the session's (live) run. */
     private long storedRunId = -1;
     private boolean updatingSlider;
@@ -93,6 +98,8 @@ final class LiveViews {
 
     void clear() {
         storedRunId = -1;
+        pendingStep = null;
+        dashboardStale = false;
         dashboard.model().clear();
         dashboard.refresh();
         recent.clear();
@@ -100,11 +107,33 @@ final class LiveViews {
         inspector.model().setStep(null);
     }
 
+    /**
+     * Which of the two views is on screen. A hidden view keeps its data but skips the drawing: while the user reads
+     * the dashboard, the inspector does not lay out and paint each new step, and the other way round (during a run
+     * on two cores the training competes with every frame). A view brought back catches up at once.
+     */
+    void showing(boolean dashboardShown, boolean inspectorShown) {
+        this.dashboardShown = dashboardShown;
+        this.inspectorShown = inspectorShown;
+        if (dashboardShown && dashboardStale) {
+            dashboard.refresh();
+            dashboardStale = false;
+        }
+        if (inspectorShown && pendingStep != null) {
+            inspector.model().setStep(pendingStep);
+            pendingStep = null;
+        }
+    }
+
     /** One frame's worth of new data. */
     void accept(List<StepMetrics> steps, List<EvalRecord> evals, StepRecord newest) {
         if (!steps.isEmpty() || !evals.isEmpty()) {
             dashboard.model().append(steps, evals);
-            dashboard.refresh();
+            if (dashboardShown) {
+                dashboard.refresh();
+            } else {
+                dashboardStale = true;
+            }
         }
         if (newest != null) {
             recent.put(newest.step(), newest);
@@ -114,8 +143,10 @@ final class LiveViews {
                 stepSlider.setValue(newest.step());
             }
             updatingSlider = false;
-            if (following) {
+            if (following && inspectorShown) {
                 inspector.model().setStep(newest);
+            } else if (following) {
+                pendingStep = newest;
             }
         }
     }

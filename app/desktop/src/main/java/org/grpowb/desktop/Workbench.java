@@ -666,8 +666,14 @@ public final class Workbench {
         editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspectorPane()),
                 configTab, historyTab, welcomeTab);
         editors.setId("editors");
+        editors.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> showingViews(now));
+        showingViews(editors.getSelectionModel().getSelectedItem());
         editors.setTabClosingPolicy(TabPane.TabClosingPolicy.SELECTED_TAB);
         return editors;
+    }
+
+    private void showingViews(Tab selected) {
+        views.showing(selected == editors.getTabs().get(0), selected == editors.getTabs().get(1));
     }
 
     private TabPane buildBottom() {

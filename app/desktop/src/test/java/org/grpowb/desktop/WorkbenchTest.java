@@ -7,6 +7,7 @@ import static org.grpowb.desktop.WindowTests.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -83,8 +84,11 @@ class WorkbenchTest extends ApplicationTest {
         sleep(600);
         assertTrue(session.stepProperty().get() <= pausedAt + 1, "paused: at most the step in flight completes");
         // while paused, look at a group whose rollouts disagree (non-zero advantages) and hover its best rollout
+        assertNull(workbench.views().inspector().model().getStep(), "the hidden inspector lays out no step");
         clickOn("#tab-inspector");
         waitUntil(() -> workbench.views().inspector().model().getStep() != null, "the inspector shows a step");
+        assertEquals(session.stepProperty().get(), workbench.views().inspector().model().getStep().step(),
+                "shown, it catches up with the newest step");
         var model = workbench.views().inspector().model();
         int[] pick = informative(model.getStep());
         interact(() -> model.setGroupIndex(pick[0]));

@@ -16,12 +16,13 @@ import java.util.List;
  * @param checkpoints   series sizes at which the dashboard is measured, ascending; the last is the run's length
  * @param stepsPerFrame steps a live run delivers per frame
  * @param windowFrames  frames measured at each checkpoint
+ * @param liveSeconds   seconds of frames measured in the real window while it trains the sample project (0: skip)
  */
 record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, double scrollPx, int[] checkpoints,
-                    int stepsPerFrame, int windowFrames) {
+                    int stepsPerFrame, int windowFrames, int liveSeconds) {
 
     static final BenchOptions DEFAULTS = new BenchOptions(false, true, 1_000, 100, 250,
-            new int[] {1_000, 10_000, 50_000, 100_000}, 4, 120);
+            new int[] {1_000, 10_000, 50_000, 100_000}, 4, 120, 20);
 
     static BenchOptions parse(List<String> args) {
         BenchOptions o = DEFAULTS;
@@ -31,24 +32,26 @@ record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, do
             o = switch (name) {
                 case FrameBench.FLAG, "--out" -> o; // --out is read by out()
                 case "--json" -> new BenchOptions(true, o.pulseLog, o.rollouts, o.tokens, o.scrollPx, o.checkpoints,
-                        o.stepsPerFrame, o.windowFrames);
+                        o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--no-pulse-log" -> new BenchOptions(o.json, false, o.rollouts, o.tokens, o.scrollPx,
-                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--rollouts" -> new BenchOptions(o.json, o.pulseLog, positive(a, value), o.tokens, o.scrollPx,
-                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--tokens" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, positive(a, value), o.scrollPx,
-                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--scroll-px" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, positive(a, value),
-                        o.checkpoints, o.stepsPerFrame, o.windowFrames);
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--points" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
-                        checkpoints(a, value), o.stepsPerFrame, o.windowFrames);
+                        checkpoints(a, value), o.stepsPerFrame, o.windowFrames, o.liveSeconds);
                 case "--steps-per-frame" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
-                        o.checkpoints, positive(a, value), o.windowFrames);
+                        o.checkpoints, positive(a, value), o.windowFrames, o.liveSeconds);
                 case "--window-frames" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
-                        o.checkpoints, o.stepsPerFrame, positive(a, value));
+                        o.checkpoints, o.stepsPerFrame, positive(a, value), o.liveSeconds);
+                case "--live-seconds" -> new BenchOptions(o.json, o.pulseLog, o.rollouts, o.tokens, o.scrollPx,
+                        o.checkpoints, o.stepsPerFrame, o.windowFrames, nonNegative(a, value));
                 default -> throw new IllegalArgumentException("unknown option " + a + "; known: --json, --no-pulse-log,"
                         + " --rollouts=N, --tokens=N, --scroll-px=N, --points=N,N,..., --steps-per-frame=N,"
-                        + " --window-frames=N, --out=FILE");
+                        + " --window-frames=N, --live-seconds=N, --out=FILE");
             };
         }
         return o;
@@ -63,6 +66,10 @@ record BenchOptions(boolean json, boolean pulseLog, int rollouts, int tokens, do
             }
         }
         return out;
+    }
+
+    private static int nonNegative(String arg, String value) {
+        return "0".equals(value.trim()) ? 0 : positive(arg, value);
     }
 
     private static int positive(String arg, String value) {

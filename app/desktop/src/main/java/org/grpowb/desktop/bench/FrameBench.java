@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --bench-frames}: frame times of the live views in a real window under the real pulse loop — the token
- * inspector scrolling a 100k-token step ({@link InspectorScroll}) and the dashboard while a run grows to 100,000
- * points per series ({@link DashboardRun}). Writes a table (and with {@code --json} one JSON line) to the file
+ * inspector scrolling a 100k-token step ({@link InspectorScroll}), the dashboard while a run grows to 100,000
+ * points per series ({@link DashboardRun}), and the real window while it trains the sample project
+ * ({@link LiveRun}). Writes a table (and with {@code --json} one JSON line) to the file
  * {@code --out=FILE} names ({@code frame-bench.txt} by default): only the command line writes to standard streams, so
  * {@code ./grpowb bench-frames} prints the file when the window has closed.
  */
@@ -59,6 +61,11 @@ public final class FrameBench extends Application {
                     rows.addAll(r);
                     return new DashboardRun(o.checkpoints(), o.stepsPerFrame(), o.windowFrames())
                             .run(stage, WIDTH, HEIGHT, log);
+                })
+                .thenCompose(r -> {
+                    rows.addAll(r);
+                    return o.liveSeconds() == 0 ? CompletableFuture.completedFuture(List.<FrameRow>of())
+                            : new LiveRun(o.liveSeconds()).run(stage, WIDTH, HEIGHT, log);
                 })
                 .whenComplete((r, error) -> {
                     if (error != null) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import javafx.application.Platform;
+import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -59,6 +60,8 @@ public final class DashboardView extends BorderPane {
     private final DashboardModel model;
     private final Map<String, Chart> charts = new LinkedHashMap<>();
     private final Label status = new Label();
+    private final ScrollPane scroll;
+    private boolean refreshQueued;
     private final ExecutorService exporter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dashboard-export");
         t.setDaemon(true);
@@ -87,8 +90,12 @@ public final class DashboardView extends BorderPane {
             grid.add(chart.viewer(), i % COLUMNS, i / COLUMNS);
             i++;
         }
-        ScrollPane scroll = new ScrollPane(grid);
+        scroll = new ScrollPane(grid);
         scroll.setFitToWidth(true);
+        // charts scrolled (or resized) into view catch up with the data they skipped while out of it; the grid's
+        // place on screen changes during layout, so the catch-up runs just after it
+        grid.localToSceneTransformProperty().addListener((o, was, now) -> refreshAfterLayout());
+        scroll.viewportBoundsProperty().addListener((o, was, now) -> refreshAfterLayout());
         // one fill and a border, not modena's two stacked fills: the software pipeline draws a stacked background by
         // stretching a cached image over the whole pane, on every frame in which a chart changes
         scroll.setStyle("-fx-background-color: -fx-background; -fx-background-insets: 0; -fx-padding: 0;"
@@ -98,9 +105,16 @@ public final class DashboardView extends BorderPane {
         refresh();
     }
 
-    /** Redraws the charts whose series changed since the last call. FX thread; O(charts × displayCap). */
+    /**
+     * Redraws the charts whose series changed since the last call, among those in view: a chart scrolled out of the
+     * dashboard keeps its data and is redrawn when it comes back (each redraw is a full canvas for the software
+     * renderer, which competes with training for the cores). FX thread; O(charts × displayCap).
+     */
     public void refresh() {
         for (Chart c : charts.values()) {
+            if (!inView(c)) {
+                continue;
+            }
             boolean stale = false;
             for (DecimatedDataset d : c.datasets()) stale |= d.isStale(model);
             if (!stale) continue;
@@ -111,6 +125,27 @@ public final class DashboardView extends BorderPane {
                 c.chart().setNotify(true); // one redraw for all datasets of this chart
             }
         }
+    }
+
+    private void refreshAfterLayout() {
+        if (!refreshQueued) {
+            refreshQueued = true;
+            Platform.runLater(() -> {
+                refreshQueued = false;
+                refresh();
+            });
+        }
+    }
+
+    /** Whether a chart shows in the scroll pane's viewport; true until the dashboard has been laid out on screen. */
+    private boolean inView(Chart c) {
+        Bounds viewport = scroll.getViewportBounds();
+        if (c.viewer().getScene() == null || viewport.getWidth() <= 0 || viewport.getHeight() <= 0) {
+            return true;
+        }
+        Bounds chart = c.viewer().localToScene(c.viewer().getLayoutBounds());
+        Bounds shown = scroll.localToScene(scroll.getLayoutBounds());
+        return chart.intersects(shown);
     }
 
     public DashboardModel model() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javafx.scene.Scene;
+import javafx.scene.control.ScrollPane;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.grpowb.core.run.EvalRecord;
@@ -22,6 +23,7 @@ import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
 
 class DashboardViewTest extends ApplicationTest {
     private DashboardModel model;
@@ -56,6 +58,19 @@ class DashboardViewTest extends ApplicationTest {
         for (String m : DashboardModel.CHARTED) assertNotNull(lookup("#chart-" + m).query(), m);
         assertNotNull(lookup("#exportCsv").query());
         assertNotNull(lookup("#exportPng").query());
+    }
+
+    @Test
+    void aChartOutOfViewIsRedrawnWhenItIsScrolledIn() {
+        interact(() -> view.getScene().getWindow().setHeight(330));
+        frame(Steps.range(1, 10), List.of());
+        assertEquals(10, dataset("reward_mean").getItemCount(0), "in view: drawn");
+        assertEquals(0, dataset("tokens_per_s").getItemCount(0), "out of view: not drawn yet");
+        assertEquals(10, model.size("tokens_per_s"), "its data is kept");
+        ScrollPane scroll = lookup(".scroll-pane").queryAs(ScrollPane.class);
+        interact(() -> scroll.setVvalue(1));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(10, dataset("tokens_per_s").getItemCount(0), "scrolled in: caught up");
     }
 
     @Test

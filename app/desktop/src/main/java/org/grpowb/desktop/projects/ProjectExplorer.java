@@ -115,8 +115,10 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         if (runs == null) {
             return;
         }
+        // a running run's step count is in the status bar; the store's count lags behind its writer
         runs.getChildren().setAll(list.stream().map(r -> new TreeItem<>(new Item("run " + r.id() + " · " + r.variant()
-                + " · " + r.status() + " · " + r.lastStep() + " steps", null, r.id()))).toList());
+                + " · " + r.status() + (r.status().equals("running") ? "" : " · " + r.lastStep() + " steps"), null,
+                r.id()))).toList());
     }
 
     private void activate() {

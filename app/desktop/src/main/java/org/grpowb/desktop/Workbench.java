@@ -15,20 +15,12 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.concurrent.Task;
 import javafx.geometry.Orientation;
 import javafx.scene.Parent;
-import javafx.scene.control.Button;
-import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.ToolBar;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
@@ -58,12 +50,14 @@ import org.grpowb.desktop.projects.WelcomeView;
 import org.grpowb.desktop.run.CheckpointEvaluation;
 import org.grpowb.desktop.run.RunSession;
 import org.grpowb.desktop.run.RunStatusBar;
+import org.grpowb.desktop.run.RunToolBar;
 import org.grpowb.desktop.shell.CollapsiblePanel;
 import org.grpowb.desktop.shell.EditorTabs;
 import org.grpowb.desktop.shell.LongWork;
 import org.grpowb.desktop.shell.Notifier;
 import org.grpowb.desktop.shell.Problem;
 import org.grpowb.desktop.shell.ProblemsView;
+import org.grpowb.desktop.shell.ShortcutsDialog;
 
 /**
  * The main window's content, in the IDE mould: a project explorer on the left, editors in tabs in the centre, the run
@@ -94,6 +88,7 @@ public final class Workbench {
     private final WelcomeView welcome;
     private final Tab configTab = tab("Configuration", new Label("no project"));
     private final Tab historyTab;
+    private MenuBar menuBar;
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "GRPO Workbench");
     private final CollapsiblePanel explorerPanel;
@@ -149,7 +144,7 @@ public final class Workbench {
         bottomPanel = new CollapsiblePanel(centre, bottom, false, "centre", 0.75, prefs);
         notifier = new Notifier(main);
 
-        root.setTop(new VBox(menus(), toolbar()));
+        root.setTop(new VBox(menus(), new RunToolBar(session, this::run, busy)));
         root.setCenter(notifier.node());
         root.setBottom(new RunStatusBar(session, work.indicator()));
         root.getStyleClass().add("workbench");
@@ -386,128 +381,32 @@ public final class Workbench {
     }
 
     private MenuBar menus() {
-        MenuItem newItem = item("New Project…", "newProject", () -> newProject(null),
-                new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
-        MenuItem openItem = item("Open Project…", "openProject", this::chooseProject,
-                new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
-        MenuItem welcomeItem = item("Welcome", "showWelcome", () -> editors.getSelectionModel().select(welcomeTab), null);
-        MenuItem trustItem = item("Trust Project Plugins…", "trustProjectPlugins", this::askTrustAgain, null);
-
-        CheckMenuItem dark = new CheckMenuItem("Dark Theme");
-        dark.setId("darkTheme");
-        dark.setSelected(prefs.getBoolean("theme.dark", false));
-        dark.setAccelerator(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
-        dark.selectedProperty().addListener((o, was, now) -> {
-            prefs.putBoolean("theme.dark", now);
-            applyTheme(now);
-        });
+        MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProject(null), this::chooseProject,
+                this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), this::evaluate,
+                this::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
+                prefs, explorerPanel, bottomPanel);
         root.sceneProperty().addListener((o, was, scene) -> {
             if (scene != null) {
-                applyTheme(dark.isSelected());
+                applyTheme(WorkbenchMenus.dark(bar));
             }
         });
-        // the panels exist once the constructor has built the body; the menu is built after it
-        CheckMenuItem explorerItem = panelItem("Project Explorer", "toggleExplorer", explorerPanel,
-                new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.ALT_DOWN));
-        CheckMenuItem bottomItem = panelItem("Console and Problems", "toggleBottom", bottomPanel,
-                new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.ALT_DOWN));
-
-        MenuItem evaluate = item("Evaluate Latest Checkpoint", "evaluate", this::evaluate,
-                new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        MenuItem continueRun = item("Continue Selected Run", "continueRun", this::continueSelected, null);
-        MenuItem cancel = item("Cancel Long Action", "cancelAction", work::cancelNewest,
-                new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
-        MenuItem keys = item("Keyboard Shortcuts", "showShortcuts", this::showShortcuts,
-                new KeyCodeCombination(KeyCode.F1));
-        return new MenuBar(new Menu("File", null, newItem, openItem, trustItem, welcomeItem),
-                new Menu("View", null, dark, explorerItem, bottomItem),
-                new Menu("Run", null, evaluate, continueRun, cancel),
-                new Menu("Help", null, keys));
+        menuBar = bar;
+        return bar;
     }
 
-    /** Every menu item and toolbar action that has a shortcut, read off the menus so the list cannot go stale. */
     private void showShortcuts() {
-        StringBuilder text = new StringBuilder();
-        text.append(String.format("%-28s %s%n%-28s %s%n%-28s %s%n", "Run", "F5", "Pause / Resume", "F6",
-                "Stop", "Shift+F5"));
-        if (root.getTop() instanceof VBox top && top.getChildren().get(0) instanceof MenuBar bar) {
-            for (Menu m : bar.getMenus()) {
-                for (MenuItem i : m.getItems()) {
-                    if (i.getAccelerator() != null) {
-                        text.append(String.format("%-28s %s%n", m.getText() + " → " + i.getText(),
-                                i.getAccelerator().getDisplayText()));
-                    }
-                }
-            }
-        }
-        text.append(String.format("%-28s %s%n", "Save the file in an editor", "Ctrl+S"));
-        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(
-                javafx.scene.control.Alert.AlertType.INFORMATION);
-        alert.setTitle("Keyboard Shortcuts");
-        alert.setHeaderText("Keyboard shortcuts");
-        javafx.scene.control.TextArea list = new javafx.scene.control.TextArea(text.toString());
-        list.setId("shortcutList");
-        list.setEditable(false);
-        list.setStyle("-fx-font-family: monospace;");
-        list.setPrefRowCount(16);
-        alert.getDialogPane().setContent(list);
+        ShortcutsDialog dialog = new ShortcutsDialog(menuBar, "Run\tF5", "Pause / Resume\tF6", "Stop\tShift+F5",
+                "Save the file in an editor\tCtrl+S");
         if (root.getScene() != null) {
-            alert.initOwner(root.getScene().getWindow());
+            dialog.initOwner(root.getScene().getWindow());
         }
-        alert.show();
-    }
-
-    private static MenuItem item(String text, String id, Runnable action, KeyCombination accelerator) {
-        MenuItem m = new MenuItem(text);
-        m.setId(id);
-        m.setOnAction(e -> action.run());
-        if (accelerator != null) {
-            m.setAccelerator(accelerator);
-        }
-        return m;
-    }
-
-    private static CheckMenuItem panelItem(String text, String id, CollapsiblePanel panel, KeyCombination key) {
-        CheckMenuItem m = new CheckMenuItem(text);
-        m.setId(id);
-        m.setAccelerator(key);
-        m.selectedProperty().bindBidirectional(panel.shownProperty());
-        return m;
+        dialog.show();
     }
 
     private void applyTheme(boolean dark) {
         if (root.getScene() != null) {
             Themes.apply(root.getScene(), dark ? Themes.DARK : Themes.LIGHT);
         }
-    }
-
-    private ToolBar toolbar() {
-        Button run = button("Run", "run", this::run);
-        Button pause = button("Pause", "pause", session::pause);
-        Button resume = button("Resume", "resume", session::resume);
-        Button stop = button("Stop", "stop", session::stop);
-        run.disableProperty().bind(session.stateProperty().isEqualTo(RunSession.State.RUNNING)
-                .or(session.stateProperty().isEqualTo(RunSession.State.PAUSED))
-                .or(session.stateProperty().isEqualTo(RunSession.State.STOPPING))
-                .or(busy));
-        pause.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.RUNNING));
-        resume.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.PAUSED));
-        stop.disableProperty().bind(session.stateProperty().isNotEqualTo(RunSession.State.RUNNING)
-                .and(session.stateProperty().isNotEqualTo(RunSession.State.PAUSED)));
-        root.sceneProperty().addListener((o, was, scene) -> {
-            if (scene != null) {
-                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), run::fire);
-                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F6), () -> {
-                    if (!pause.isDisabled()) {
-                        pause.fire();
-                    } else if (!resume.isDisabled()) {
-                        resume.fire();
-                    }
-                });
-                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), stop::fire);
-            }
-        });
-        return new ToolBar(run, pause, resume, stop);
     }
 
     /** Runs the project with the configuration editor's changes, refusing while any setting is invalid. */
@@ -653,13 +552,6 @@ public final class Workbench {
         log("opening run " + runId + " from the store");
         views.openStored(runId);
         editors.getSelectionModel().select(0);
-    }
-
-    private static Button button(String text, String id, Runnable action) {
-        Button b = new Button(text);
-        b.setId(id);
-        b.setOnAction(e -> action.run());
-        return b;
     }
 
     private TabPane buildEditors() {

@@ -87,8 +87,8 @@ class ProjectPluginsWindowTest extends ApplicationTest {
         assertEquals("short-answer.jar · loaded", jars.getChildren().get(0).getValue().toString());
 
         // a short run scores every rollout with the plugin
-        clickOn("#run");
         RunSession session = workbench.session();
+        WindowTests.startRun(workbench, () -> clickOn("#run"));
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED
                 || session.stateProperty().get() == RunSession.State.FAILED, "the run ends");
         assertEquals(RunSession.State.FINISHED, session.stateProperty().get(), session.messageProperty().get());

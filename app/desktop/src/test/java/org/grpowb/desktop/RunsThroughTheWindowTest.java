@@ -123,7 +123,7 @@ class RunsThroughTheWindowTest extends ApplicationTest {
         // a run stopped early continues from its last checkpoint
         clickOn("#tab-configuration");
         interact(() -> workbench.config().model().entry("training.steps").textProperty().set("400"));
-        clickOn("#run");
+        WindowTests.startRun(workbench, () -> clickOn("#run"));
         waitUntil(() -> session.stepProperty().get() >= 4, "a long run gets past its first checkpoint");
         clickOn("#stop");
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "stopped");
@@ -142,7 +142,7 @@ class RunsThroughTheWindowTest extends ApplicationTest {
 
     private void runToTheEnd() {
         RunSession session = workbench.session();
-        clickOn("#run");
+        WindowTests.startRun(workbench, () -> clickOn("#run"));
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED
                 || session.stateProperty().get() == RunSession.State.FAILED, "the run ends");
         assertEquals(RunSession.State.FINISHED, session.stateProperty().get(), session.messageProperty().get());

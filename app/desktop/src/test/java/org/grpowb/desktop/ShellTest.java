@@ -171,7 +171,7 @@ class ShellTest extends ApplicationTest {
     void closingDuringARunStopsItCleanlyFirst() {
         settle(workbench);
         RunSession session = workbench.session();
-        clickOn("#run");
+        WindowTests.startRun(workbench, () -> clickOn("#run"));
         waitUntil(() -> session.stepProperty().get() >= 2, "the run trains");
         boolean[] closed = {false};
         boolean now = WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> workbench.requestClose(() -> closed[0] = true)));

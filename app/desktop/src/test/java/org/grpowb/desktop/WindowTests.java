@@ -52,6 +52,16 @@ final class WindowTests {
     }
 
     /**
+     * Presses Run (through {@code click}) and waits until the new run has started: Run prepares the run in the
+     * background, so until then the session still shows the previous run's state and step.
+     */
+    static void startRun(Workbench w, Runnable click) {
+        long before = w.session().runId();
+        click.run();
+        waitUntil(() -> w.session().runId() != before && w.session().runId() >= 0, "the new run starts");
+    }
+
+    /**
      * Saves what {@code root} shows to {@code target/screenshots/} (the README's screenshots come from here:
      * {@code xvfb-run -a mvn -pl app/desktop test -Dtest=WorkbenchTest}).
      */

@@ -57,8 +57,15 @@ final class WindowTests {
      */
     static void startRun(Workbench w, Runnable click) {
         long before = w.session().runId();
+        var failedBefore = w.session().stateProperty().get() == org.grpowb.desktop.run.RunSession.State.FAILED;
         click.run();
-        waitUntil(() -> w.session().runId() != before && w.session().runId() >= 0, "the new run starts");
+        waitUntil(() -> w.session().runId() != before && w.session().runId() >= 0
+                || !failedBefore && w.session().stateProperty().get() == org.grpowb.desktop.run.RunSession.State.FAILED,
+                "the new run starts");
+        if (w.session().stateProperty().get() == org.grpowb.desktop.run.RunSession.State.FAILED) {
+            throw new AssertionError("the run failed to start: " + w.session().messageProperty().get()
+                    + "; problems: " + w.problems().getItems());
+        }
     }
 
     /**

@@ -27,6 +27,8 @@ import org.grpowb.core.store.RunStore;
  */
 public final class RunSession {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunSession.class);
+
     /** Where the run is. */
     public enum State { IDLE, RUNNING, PAUSED, STOPPING, FINISHED, FAILED }
 
@@ -90,7 +92,9 @@ public final class RunSession {
                 TrainingRun r = new TrainingRun(project, store, inbox::add);
                 run = r;
                 summary = how.apply(r);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // the window shows the message as a problem; the log keeps the whole story
+                LOG.error("the run failed", e);
                 summary = new RunSummary(runId, "failed", step.get(), Double.NaN, Double.NaN, 0,
                         e.getMessage() == null ? e.toString() : e.getMessage());
             }

@@ -89,7 +89,13 @@ public final class RunSession {
         worker = new Thread(() -> {
             RunSummary summary;
             try (RunStore store = RunStore.open(storeFile)) {
-                TrainingRun r = new TrainingRun(project, store, inbox::add);
+                // the run's own Finished is held back: this thread announces the end once, after the store is closed,
+                // so that a late second Finished can never end the next run's event pump
+                TrainingRun r = new TrainingRun(project, store, e -> {
+                    if (!(e instanceof RunEvent.Finished)) {
+                        inbox.add(e);
+                    }
+                });
                 run = r;
                 summary = how.apply(r);
             } catch (RuntimeException | Error e) {

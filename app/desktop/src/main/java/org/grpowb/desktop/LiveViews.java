@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javafx.concurrent.Task;
 import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
@@ -34,7 +36,7 @@ final class LiveViews {
     private final DashboardView dashboard = new DashboardView(new DashboardModel());
     private final InspectorView inspector;
     private final RunSearchPane runSearch;
-    private final javafx.scene.control.SplitPane inspectorPane;
+    private final SplitPane inspectorPane;
     private final Slider stepSlider = new Slider(1, 1, 1);
     private final Map<Integer, StepRecord> recent = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -70,13 +72,13 @@ final class LiveViews {
         });
         inspector.setStepControl(stepSlider);
         runSearch = new RunSearchPane(work, () -> storeFile.get(), this::shownRunId, this::reveal);
-        inspectorPane = new javafx.scene.control.SplitPane(inspector, runSearch);
+        inspectorPane = new SplitPane(inspector, runSearch);
         inspectorPane.setDividerPositions(0.76);
-        javafx.scene.control.SplitPane.setResizableWithParent(runSearch, false);
+        SplitPane.setResizableWithParent(runSearch, false);
     }
 
     /** The inspector with the run-wide search beside it, as the Inspector tab shows them. */
-    javafx.scene.control.SplitPane inspectorPane() {
+    SplitPane inspectorPane() {
         return inspectorPane;
     }
 
@@ -229,7 +231,7 @@ final class LiveViews {
     }
 
     /** Shows a step (from memory, else from the store in the background), then tells {@code then}. */
-    private void show(int step, java.util.function.Consumer<StepRecord> then) {
+    private void show(int step, Consumer<StepRecord> then) {
         StepRecord r = recent.get(step);
         if (r != null) {
             inspector.model().setStep(r);

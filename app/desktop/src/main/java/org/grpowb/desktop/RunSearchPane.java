@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javafx.concurrent.Task;
@@ -38,10 +39,10 @@ final class RunSearchPane extends BorderPane {
     private final LongWork work;
     private final Supplier<Path> storeFile;
     private final LongSupplier runId;
-    private final java.util.function.Consumer<RolloutHit> onChoose;
+    private final Consumer<RolloutHit> onChoose;
 
     RunSearchPane(LongWork work, Supplier<Path> storeFile, LongSupplier runId,
-                  java.util.function.Consumer<RolloutHit> onChoose) {
+                  Consumer<RolloutHit> onChoose) {
         this.work = work;
         this.storeFile = storeFile;
         this.runId = runId;

@@ -3,17 +3,23 @@ package org.grpowb.desktop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.prefs.Preferences;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.concurrent.Task;
 import javafx.geometry.Orientation;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -102,7 +108,7 @@ public final class Workbench {
     private Task<?> evaluation;
     private final PluginTrust trust;
     /** SHA-256 of plugin jars the user declined to trust in this session. */
-    private final java.util.Set<String> declined = new java.util.HashSet<>();
+    private final Set<String> declined = new HashSet<>();
     /** Bumped on every open; a load that finishes after a newer open started is dropped. */
     private long openGeneration;
 
@@ -454,7 +460,7 @@ public final class Workbench {
         });
     }
 
-    private void prepareAndStart(String what, Map<String, Object> settings, java.util.function.Consumer<Project> start) {
+    private void prepareAndStart(String what, Map<String, Object> settings, Consumer<Project> start) {
         Path dir = projectDir;
         busy.set(true);
         work.submit(what, new Task<Project>() {
@@ -507,10 +513,10 @@ public final class Workbench {
         }
         notifier.info("Stopping the run before closing…");
         log("closing: stopping the run first");
-        session.stateProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+        session.stateProperty().addListener(new ChangeListener<>() {
             @Override
-            public void changed(javafx.beans.value.ObservableValue<? extends RunSession.State> o,
-                                RunSession.State was, RunSession.State now) {
+            public void changed(ObservableValue<? extends RunSession.State> o, RunSession.State was,
+                                RunSession.State now) {
                 if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
                     session.stateProperty().removeListener(this);
                     close.run();
@@ -575,7 +581,7 @@ public final class Workbench {
         return bottom;
     }
 
-    private static Tab tab(String title, javafx.scene.Node content) {
+    private static Tab tab(String title, Node content) {
         Tab t = new Tab(title, content);
         t.setClosable(false);
         t.setId("tab-" + title.toLowerCase(Locale.ROOT));

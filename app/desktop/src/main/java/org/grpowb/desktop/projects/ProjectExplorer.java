@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
+import javafx.scene.input.KeyCode;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.run.RunInfo;
 
@@ -50,7 +51,7 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
             }
         });
         setOnKeyPressed(e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+            if (e.getCode() == KeyCode.ENTER) {
                 activate();
             }
         });

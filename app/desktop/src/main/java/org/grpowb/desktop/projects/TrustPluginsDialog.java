@@ -2,6 +2,7 @@ package org.grpowb.desktop.projects;
 
 import java.util.List;
 import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
@@ -38,7 +39,7 @@ public final class TrustPluginsDialog extends Alert {
         getDialogPane().lookupButton(TRUST).setId("trustPlugins");
         getDialogPane().lookupButton(SKIP).setId("skipPlugins");
         // the safe answer is the default: Enter does not run code from elsewhere
-        ((javafx.scene.control.Button) getDialogPane().lookupButton(TRUST)).setDefaultButton(false);
-        ((javafx.scene.control.Button) getDialogPane().lookupButton(SKIP)).setDefaultButton(true);
+        ((Button) getDialogPane().lookupButton(TRUST)).setDefaultButton(false);
+        ((Button) getDialogPane().lookupButton(SKIP)).setDefaultButton(true);
     }
 }

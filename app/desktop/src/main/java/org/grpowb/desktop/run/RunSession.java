@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javafx.animation.AnimationTimer;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -77,7 +78,7 @@ public final class RunSession {
         launch(project, storeFile, r -> r.resume(storedRunId));
     }
 
-    private void launch(Project project, Path storeFile, java.util.function.Function<TrainingRun, RunSummary> how) {
+    private void launch(Project project, Path storeFile, Function<TrainingRun, RunSummary> how) {
         if (state.get() == State.RUNNING || state.get() == State.PAUSED || state.get() == State.STOPPING) {
             throw new IllegalStateException("a run is in progress");
         }

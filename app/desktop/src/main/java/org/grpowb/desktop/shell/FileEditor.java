@@ -15,6 +15,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -46,7 +47,7 @@ public final class FileEditor extends BorderPane {
         text.setStyle("-fx-font-family: monospace;");
         text.textProperty().addListener((o, was, now) -> modified.set(true));
         text.caretPositionProperty().addListener((o, was, now) -> showPosition());
-        text.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+        text.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN).match(e)) {
                 save();
                 e.consume();

@@ -1,12 +1,16 @@
 package org.grpowb.desktop.shell;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.concurrent.Task;
@@ -35,7 +39,7 @@ public final class LongWork {
         return t;
     });
     private final List<Task<?>> active = new ArrayList<>();
-    private final java.util.Map<Task<?>, String> titles = new java.util.HashMap<>();
+    private final Map<Task<?>, String> titles = new HashMap<>();
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running");
     private final Label message = new Label();
     private final ProgressBar progress = new ProgressBar();
@@ -100,7 +104,7 @@ public final class LongWork {
         task.setOnCancelled(e -> {
             finish(task);
             onCancelled.accept(title);
-            onFailed.accept(new java.util.concurrent.CancellationException(title + " cancelled"));
+            onFailed.accept(new CancellationException(title + " cancelled"));
         });
         active.add(task);
         titles.put(task, title);
@@ -134,7 +138,7 @@ public final class LongWork {
         }
         Task<?> newest = active.get(active.size() - 1);
         String title = titles.get(newest);
-        message.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+        message.textProperty().bind(Bindings.createStringBinding(() ->
                 newest.getMessage() == null || newest.getMessage().isEmpty() ? title : title + ": " + newest.getMessage(),
                 newest.messageProperty()));
         progress.progressProperty().bind(newest.progressProperty());

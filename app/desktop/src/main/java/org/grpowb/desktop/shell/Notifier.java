@@ -2,6 +2,7 @@ package org.grpowb.desktop.shell;
 
 import javafx.animation.PauseTransition;
 import javafx.scene.Node;
+import javafx.scene.control.Label;
 import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
 
@@ -41,7 +42,7 @@ public final class Notifier {
     private void show(String text, String kind) {
         pane.getStyleClass().removeAll("notification-info", "notification-error");
         pane.getStyleClass().add("notification-" + kind);
-        javafx.scene.control.Label mark = new javafx.scene.control.Label("error".equals(kind) ? "✖" : "ℹ");
+        Label mark = new Label("error".equals(kind) ? "✖" : "ℹ");
         // an inline colour wins over both themes' label colour: the mark says error or information in either
         mark.setStyle("-fx-text-fill: " + ("error".equals(kind) ? "#e53935" : "#3574f0") + "; -fx-font-weight: bold;");
         pane.setGraphic(mark);

@@ -1,6 +1,7 @@
 package org.grpowb.desktop.shell;
 
 import java.util.function.Consumer;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tooltip;
@@ -17,7 +18,7 @@ public final class ProblemsView extends ListView<Problem> {
 
     public ProblemsView() {
         setId("problems");
-        setPlaceholder(new javafx.scene.control.Label("No problems"));
+        setPlaceholder(new Label("No problems"));
         setCellFactory(v -> new ProblemCell());
         setOnMouseClicked(e -> {
             if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {

@@ -93,6 +93,8 @@ public final class PluginRegistry {
                 variants = v;
                 rewards = r;
                 models = m;
+            } catch (VirtualMachineError e) {
+                throw e; // out of memory is the JVM's problem, not this jar's
             } catch (Throwable t) { // a plugin's static initialiser may throw anything, linkage errors included
                 problems.add(PROJECT_PLUGINS + "/" + jar.name() + " was not loaded: " + describe(t));
             }

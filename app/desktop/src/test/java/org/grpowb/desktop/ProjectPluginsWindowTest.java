@@ -12,31 +12,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.prefs.Preferences;
-import javafx.scene.Scene;
 import javafx.scene.control.TreeItem;
 import javafx.stage.Stage;
 import org.grpowb.core.plugin.PluginJarFixture;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.run.RunSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationTest;
 
 /**
  * A project that brings its own reward plugin, as a user meets it: the window asks before running the jar, opening
  * without it names the jar as untrusted, and trusting it (File → Trust Project Plugins) loads it and a run scores
  * with it.
  */
-class ProjectPluginsWindowTest extends ApplicationTest {
+class ProjectPluginsWindowTest extends WindowTest {
 
     @TempDir
     static Path dir;
 
     private Workbench workbench;
-    private Preferences prefs;
     private PluginTrust trust;
     private Path project;
 
@@ -47,17 +42,10 @@ class ProjectPluginsWindowTest extends ApplicationTest {
         Files.writeString(project.resolve("project.yaml"), Files.readString(project.resolve("project.yaml"))
                 .replace("rewards:\n", "rewards:\n  - name: short_answer\n    weight: 0.5\n"));
         PluginJarFixture.shortAnswerReward(project.resolve("plugins/short-answer.jar"), "short_answer", 3, "");
-        prefs = WindowTests.scratchPrefs();
         trust = new PluginTrust(dir.resolve("trusted-plugins"));
         workbench = new Workbench(project, Map.of("training.steps", 2, "training.prompts_per_step", 4,
                 "training.eval_every", 0, "training.checkpoint_every", 2), prefs, trust);
-        stage.setScene(new Scene(workbench.root(), 1200, 800));
-        stage.show();
-    }
-
-    @AfterEach
-    void dropPrefs() {
-        WindowTests.drop(prefs);
+        show(stage, workbench, 1200, 800);
     }
 
     @Test

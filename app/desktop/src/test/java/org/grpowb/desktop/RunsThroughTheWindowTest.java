@@ -11,19 +11,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.prefs.Preferences;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.grpowb.desktop.dashboard.DashboardModel;
 import org.grpowb.desktop.history.RunComparisonModel;
 import org.grpowb.desktop.run.RunSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationTest;
 
 /**
  * Runs as a user makes and compares them in the window: two short runs that differ in one setting, both selected in
@@ -31,28 +27,20 @@ import org.testfx.framework.junit5.ApplicationTest;
  * menu; a finished run opened from the store on the dashboard and in the inspector; a stopped run continued from its
  * last checkpoint.
  */
-class RunsThroughTheWindowTest extends ApplicationTest {
+class RunsThroughTheWindowTest extends WindowTest {
 
     @TempDir
     static Path dir;
 
     private Workbench workbench;
-    private Preferences prefs;
 
     @Override
     public void start(Stage stage) throws IOException {
         Path project = dir.resolve("arithmetic");
         copyTree(SAMPLE, project);
-        prefs = WindowTests.scratchPrefs();
         workbench = new Workbench(project, Map.of("training.steps", 6, "training.prompts_per_step", 4,
                 "training.eval_every", 3, "training.checkpoint_every", 3, "training.eval_examples", 40), prefs);
-        stage.setScene(new Scene(workbench.root(), 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void dropPrefs() {
-        WindowTests.drop(prefs);
+        show(stage, workbench, 1400, 900);
     }
 
     @Test

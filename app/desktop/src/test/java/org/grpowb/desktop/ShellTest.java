@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.prefs.Preferences;
 import javafx.concurrent.Task;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
@@ -25,10 +23,8 @@ import javafx.stage.Stage;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.projects.SampleProject;
 import org.grpowb.desktop.run.RunSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationTest;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -36,13 +32,12 @@ import org.testfx.util.WaitForAsyncUtils;
  * project made through File → New Project, panels collapsed and restored on the next start, and a long action
  * cancelled from the status bar.
  */
-class ShellTest extends ApplicationTest {
+class ShellTest extends WindowTest {
 
     @TempDir
     static Path dir;
 
     private Workbench workbench;
-    private Preferences prefs;
     private Stage stage;
 
     @Override
@@ -52,15 +47,8 @@ class ShellTest extends ApplicationTest {
         if (!Files.exists(project)) {
             copyTree(SAMPLE, project);
         }
-        prefs = WindowTests.scratchPrefs();
         workbench = new Workbench(project, Map.of(), prefs);
-        stage.setScene(new Scene(workbench.root(), 1200, 800));
-        stage.show();
-    }
-
-    @AfterEach
-    void dropPrefs() {
-        WindowTests.drop(prefs);
+        show(stage, workbench, 1200, 800);
     }
 
     @Test

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.prefs.Preferences;
-import javafx.scene.Scene;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
@@ -24,10 +22,8 @@ import org.grpowb.desktop.run.RunSession;
 import org.grpowb.desktop.shell.FileEditor;
 import org.grpowb.desktop.shell.Problem;
 import org.grpowb.desktop.shell.ProblemsView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationTest;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -35,13 +31,12 @@ import org.testfx.util.WaitForAsyncUtils;
  * dashboard's series grow, pause and resume, read a token's values in the inspector, stop, find the run in the
  * history, and have Run refuse an invalid setting.
  */
-class WorkbenchTest extends ApplicationTest {
+class WorkbenchTest extends WindowTest {
 
     @TempDir
     static Path dir;
 
     private Workbench workbench;
-    private Preferences prefs;
 
     @Override
     public void start(Stage stage) throws IOException {
@@ -49,16 +44,9 @@ class WorkbenchTest extends ApplicationTest {
         if (!Files.exists(project)) {
             copyTree(SAMPLE, project);
         }
-        prefs = WindowTests.scratchPrefs();
         workbench = new Workbench(project, Map.of("training.steps", 2000, "training.prompts_per_step", 8,
                 "training.eval_every", 20, "training.checkpoint_every", 10, "training.eval_examples", 50), prefs);
-        stage.setScene(new Scene(workbench.root(), 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void dropPrefs() {
-        WindowTests.drop(prefs);
+        show(stage, workbench, 1400, 900);
     }
 
     @Test

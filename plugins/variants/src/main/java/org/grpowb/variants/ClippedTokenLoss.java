@@ -1,5 +1,9 @@
 package org.grpowb.variants;
 
+import static org.grpowb.variants.MaskedRows.as;
+import static org.grpowb.variants.MaskedRows.requireNonNegative;
+import static org.grpowb.variants.MaskedRows.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
@@ -103,19 +107,5 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
         // ρ > 0, so masking to 0 cannot win the max over a real token
         m.put("ratio_max", scalar(ratio.mul(mask).max()));
         return m;
-    }
-
-    private static NDArray as(NDArray x, DataType type) {
-        return x.getDataType() == type ? x : x.toType(type, false);
-    }
-
-    private static double scalar(NDArray x) {
-        return x.toType(DataType.FLOAT64, false).getDouble();
-    }
-
-    private static void requireNonNegative(String name, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + value);
-        }
     }
 }

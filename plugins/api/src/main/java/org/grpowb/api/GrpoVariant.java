@@ -32,6 +32,15 @@ public interface GrpoVariant {
         return false;
     }
 
+    /**
+     * Whether the variant's loss honours per-token advantages (each token's own A_{i,t}), which THR-guided
+     * reweighting and {@code top_entropy_quantile} produce. A loss that reads one advantage per sequence must say
+     * false here: the engine then refuses those settings with a clear error instead of letting them be averaged away.
+     */
+    default boolean tokenAdvantages(Settings settings) {
+        return true;
+    }
+
     /** Whether the engine must compute log-probs under the frozen reference policy (β > 0). */
     default boolean needsReference(Settings settings) {
         return true;

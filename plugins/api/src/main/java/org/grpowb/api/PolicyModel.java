@@ -40,6 +40,18 @@ public interface PolicyModel extends AutoCloseable {
     TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions);
 
     /**
+     * The same at a sampling temperature: log-probs and entropies of softmax(logits / T), as TRL scores π_old, π_θ
+     * and π_ref, so that the importance ratio compares the distribution the tokens were drawn from. T = 1 (and T = 0,
+     * greedy, which has no tempered distribution) is {@link #score(NDManager, List, List)}.
+     */
+    default TokenScores score(NDManager manager, List<int[]> prompts, List<int[]> completions, double temperature) {
+        if (temperature == 1.0 || temperature == 0.0) {
+            return score(manager, prompts, completions);
+        }
+        throw new UnsupportedOperationException(describe() + " cannot score at temperature " + temperature);
+    }
+
+    /**
      * What the last layer sees at each completion token, for learning-dynamics diagnostics such as Token Hidden
      * Reward: the hidden state fed to the unembedding and the full next-token distribution. No gradient is recorded.
      *

@@ -27,6 +27,16 @@ public interface RewardFunction {
         return List.of();
     }
 
+    /**
+     * The range every score of this function lies in, as [min, max] (each score named by {@link #scoreNames()} shares
+     * it). Default [0, 1], the range of a verifier's pass/fail. Calibrating estimators (NGRPO's virtual best
+     * completion, A-GRAE) take the maximum attainable weighted total from it, and the engine fails a rollout's reward,
+     * with a message, when a score falls outside it, as it does for a throw. Called after {@link #configure}.
+     */
+    default ScoreRange scoreRange() {
+        return ScoreRange.UNIT;
+    }
+
     /** Called once with the resolved settings before any scoring. */
     default void configure(Settings settings) {
     }

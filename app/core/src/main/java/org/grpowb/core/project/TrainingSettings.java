@@ -13,7 +13,9 @@ import org.grpowb.api.Settings;
  * @param promptsPerStep     prompts per step (each gets a group)
  * @param groupSize          G, rollouts per prompt
  * @param learningRate       Adam step size
- * @param updateIterations   μ, policy updates per sampled batch (the ratio departs from 1 after the first)
+ * @param updateIterations   μ, passes over each sampled generation batch (TRL's {@code num_iterations})
+ * @param stepsPerGeneration optimiser steps each generation batch is split into (TRL's {@code steps_per_generation});
+ *                           with μ, a batch gives μ · steps_per_generation optimiser steps, all but the first off-policy
  * @param maxGradNorm        global gradient-norm clip; 0 disables
  * @param temperature        sampling temperature for training rollouts
  * @param topP               nucleus mass for training rollouts
@@ -31,7 +33,12 @@ import org.grpowb.api.Settings;
  * @param probeEvery         with {@code probe}: sample probe rollouts every N steps
  * @param probeRollouts      with {@code probe}: K probe rollouts per prompt (not trained on)
  * @param thr                compute Token Hidden Reward for every completion token
- * @param thrReweight        THR-guided reweighting p: A ← A(1 + p) where THR &gt; 0, A(1 − p) where THR &lt; 0
+ * @param thrReweight        THR-guided reweighting p: on dominant tokens A ← A(1 + p · sgn THR)
+ * @param thrTauBeta         β_τ, the THR threshold's scale: a token is dominant when |THR| &gt; τ = β_τ · (the
+ *                           smallest mean token score of a correct completion)
+ * @param thrMode            {@code reweight} (dominant tokens reweighted, others keep A) or {@code dominant_only}
+ *                           (non-dominant tokens' advantage set to 0)
+ * @param topEntropyQuantile ρ: only the top-ρ highest-entropy tokens of the batch carry policy gradient (1: all)
  * @param evalPassK          also measure pass@k on the eval split with k samples per example (0: greedy only)
  */
 public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
@@ -39,7 +46,8 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                                int maxNewTokens, boolean kvCache, int evalEvery, int evalExamples, int checkpointEvery,
                                int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch, int maxResampleRounds,
                                String flipReference, int passRateWindow, int probeEvery, int probeRollouts,
-                               boolean thr, double thrReweight, int evalPassK) {
+                               boolean thr, double thrReweight, int evalPassK, int stepsPerGeneration,
+                               double thrTauBeta, String thrMode, double topEntropyQuantile) {
 
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
@@ -47,7 +55,10 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
             SettingSpec.integer("prompts_per_step", "prompts per step, one group each", 16, 1, 4096),
             SettingSpec.integer("group_size", "G: rollouts per prompt", 8, 2, 1024),
             SettingSpec.number("learning_rate", "Adam learning rate", 1e-4, 0, 1),
-            SettingSpec.integer("update_iterations", "mu: policy updates per sampled batch", 1, 1, 64),
+            SettingSpec.integer("update_iterations", "mu: passes over each generation batch (TRL's num_iterations)", 1,
+                    1, 64),
+            SettingSpec.integer("steps_per_generation",
+                    "optimiser steps each generation batch is split into (TRL's steps_per_generation)", 1, 1, 1024),
             SettingSpec.number("max_grad_norm", "global gradient-norm clip (0 disables)", 1.0, 0, 1e6),
             SettingSpec.number("temperature", "sampling temperature for rollouts", 1.0, 0, 10),
             SettingSpec.number("top_p", "nucleus mass for rollouts", 1.0, 1e-6, 1),
@@ -68,6 +79,13 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
             SettingSpec.flag("thr", "compute Token Hidden Reward for every completion token", true),
             SettingSpec.number("thr_reweight", "THR-guided reweighting p (0: off; >0 exploitation, <0 exploration)",
                     0.0, -1, 1),
+            SettingSpec.number("thr_tau_beta", "THR threshold scale beta_tau: dominant when |THR| > tau (THR paper: 1)",
+                    1.0, 0, 1000),
+            SettingSpec.choice("thr_mode", "reweight dominant tokens, or keep only dominant tokens' advantage",
+                    "reweight", "reweight", "dominant_only"),
+            SettingSpec.number("top_entropy_quantile",
+                    "rho: only the top-rho highest-entropy tokens of the batch carry policy gradient (1: all)", 1.0,
+                    1e-6, 1),
             SettingSpec.integer("eval_pass_k", "also measure pass@k with k samples per eval example (0: off)", 0, 0,
                     1024));
 
@@ -79,6 +97,7 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                 s.integer("reward_timeout_ms"), s.integer("max_nonfinite_in_a_row"), s.integer("micro_batch"),
                 s.integer("max_resample_rounds"), s.choice("flip_reference"), s.integer("pass_rate_window"),
                 s.integer("probe_every"), s.integer("probe_rollouts"), s.flag("thr"), s.number("thr_reweight"),
-                s.integer("eval_pass_k"));
+                s.integer("eval_pass_k"), s.integer("steps_per_generation"), s.number("thr_tau_beta"),
+                s.choice("thr_mode"), s.number("top_entropy_quantile"));
     }
 }

@@ -7,14 +7,16 @@ import java.util.Random;
  * Draws one token from next-token logits, in Java: with V = 97 pulling (B, V) logits to the host each step costs
  * less than the kernel launches a device-side sampler would, and a {@link Random} makes the draw reproducible.
  *
- * <p>What is recorded always refers to the untempered policy π(·) = softmax(logits), because that is the π_old the
- * GRPO ratio π_θ / π_old needs; temperature and top-p only shape the proposal the token is drawn from.
+ * <p>What is recorded refers to the tempered policy π_T(·) = softmax(logits / T) the token was drawn from (the
+ * untempered one when T = 0, greedy): the trainer scores π_θ and π_ref at the same temperature, as TRL does, so the
+ * ratio π_θ / π_old compares like with like. Top-p only narrows the proposal; like TRL, the recorded log-prob is not
+ * renormalised over the nucleus.
  */
 final class NextTokenSampler {
 
     /**
-     * @param logProb log π(token), untempered
-     * @param entropy −Σ π log π of the untempered distribution, in nats
+     * @param logProb log π_T(token)
+     * @param entropy −Σ π_T log π_T, in nats
      */
     record Draw(int token, float logProb, float entropy) {
     }
@@ -38,18 +40,19 @@ final class NextTokenSampler {
         for (double l : logits) {
             max = Math.max(max, l);
         }
+        double scale = temperature == 0 ? 1 : 1 / temperature;
         double sum = 0;
         for (double l : logits) {
-            sum += Math.exp(l - max);
+            sum += Math.exp((l - max) * scale);
         }
-        double logZ = max + Math.log(sum);
+        double logZ = Math.log(sum);
         double entropy = 0;
         for (double l : logits) {
-            double logP = l - logZ;
+            double logP = (l - max) * scale - logZ;
             entropy -= Math.exp(logP) * logP;
         }
         int token = temperature == 0 ? argmax(logits) : drawTempered(logits, max);
-        return new Draw(token, (float) (logits[token] - logZ), (float) entropy);
+        return new Draw(token, (float) ((logits[token] - max) * scale - logZ), (float) entropy);
     }
 
     /** The first id of highest logit, so ties break the same way everywhere. */

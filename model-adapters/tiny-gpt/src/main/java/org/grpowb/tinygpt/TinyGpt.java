@@ -218,6 +218,16 @@ public final class TinyGpt implements PolicyModel {
      */
     @Override
     public TokenScores score(NDManager target, List<int[]> prompts, List<int[]> completions) {
+        return score(target, prompts, completions, 1.0);
+    }
+
+    /**
+     * {@link #score(NDManager, List, List)} of softmax(logits / T), the distribution the sampler drew from at
+     * temperature T (T = 0, greedy, scores the untempered one). The 1/T factor is a PyTorch-owned scalar: it sits on
+     * the gradient tape.
+     */
+    @Override
+    public TokenScores score(NDManager target, List<int[]> prompts, List<int[]> completions, double temperature) {
         Rows rows = checkRows(prompts, completions);
         NDArray logProbs;
         NDArray entropies;
@@ -230,7 +240,11 @@ public final class TinyGpt implements PolicyModel {
                 entropies = mask.zerosLike();
             } else {
                 Transformer.Weights w = Transformer.Weights.of(parameters, p -> p, config.layers());
-                NDArray logP = transformer.logits(w, completionHidden(w, prompts, completions, rows)).logSoftmax(-1);
+                NDArray logits = transformer.logits(w, completionHidden(w, prompts, completions, rows));
+                if (temperature != 0 && temperature != 1) {
+                    logits = logits.mul(HostArrays.scalar(logits, 1 / temperature));
+                }
+                NDArray logP = logits.logSoftmax(-1);
                 logProbs = logP.gather(completionIds(completions, rows), -1).squeeze(-1).mul(mask);
                 entropies = logP.exp().mul(logP).sum(new int[] {-1}).neg().mul(mask);
             }

@@ -40,7 +40,7 @@ class NextTokenSamplerTest {
     }
 
     @Test
-    void temperatureFlattensTheProposalButNotTheRecordedLogProb() {
+    void temperatureFlattensTheProposalAndTheRecordedLogProbIsTheTemperedOne() {
         double[] logits = {Math.log(0.9), Math.log(0.1)};
         NextTokenSampler hot = new NextTokenSampler(1e6, 1, new Random(2));
         int ones = 0;
@@ -48,9 +48,23 @@ class NextTokenSamplerTest {
             NextTokenSampler.Draw d = hot.draw(logits);
             if (d.token() == 1) {
                 ones++;
-                assertEquals(Math.log(0.1), d.logProb(), 1e-6);
+                assertEquals(Math.log(0.5), d.logProb(), 1e-5, "near-infinite T: the tempered distribution is uniform");
+                assertEquals(Math.log(2), d.entropy(), 1e-5);
             }
         }
         assertTrue(Math.abs(ones - 2000) < 200, "a near-infinite temperature draws uniformly: " + ones);
+    }
+
+    @Test
+    void atTemperatureTwoTheRecordedLogProbIsThatOfSoftmaxOfHalfTheLogits() {
+        // logits 0 and 2 at T = 2: softmax(0, 1) = (1, e) / (1 + e)
+        double[] logits = {0, 2};
+        NextTokenSampler.Draw d = new NextTokenSampler(2, 1, new Random(3)).draw(logits);
+        double z = 1 + Math.E;
+        double expected = d.token() == 0 ? -Math.log(z) : 1 - Math.log(z);
+        assertEquals(expected, d.logProb(), 1e-6);
+        double p0 = 1 / z;
+        double p1 = Math.E / z;
+        assertEquals(-(p0 * Math.log(p0) + p1 * Math.log(p1)), d.entropy(), 1e-6);
     }
 }

@@ -93,8 +93,29 @@ class TinyGptSamplingTest {
 
     @Test
     void sampledLogProbsMatchScoreAcrossPromptLengths() {
+        sampledLogProbsMatchScoreAt(1.0);
+    }
+
+    /** π_old recorded while sampling at T ≠ 1 is the tempered policy, and score at T gives the same numbers. */
+    @Test
+    void sampledLogProbsAtATemperatureMatchScoreAtThatTemperature() {
+        sampledLogProbsMatchScoreAt(0.6);
+        try (NDManager m = base.newSubManager()) {
+            List<int[]> completions = TestModels.encode("cd", "e", "fgh");
+            float[] plain = model.score(m, PROMPTS, completions).logProbs().toFloatArray();
+            float[] hot = model.score(m, PROMPTS, completions, 0.6).logProbs().toFloatArray();
+            boolean differs = false;
+            for (int k = 0; k < plain.length; k++) {
+                differs |= Math.abs(plain[k] - hot[k]) > 1e-3;
+            }
+            assertTrue(differs, "scoring at T = 0.6 must differ from T = 1");
+        }
+    }
+
+    private void sampledLogProbsMatchScoreAt(double temperature) {
         for (boolean useCache : new boolean[] {true, false}) {
-            List<List<SampledCompletion>> groups = model.sample(PROMPTS, 3, new SamplingSettings(1.0, 1, 9, useCache), 5);
+            List<List<SampledCompletion>> groups = model.sample(PROMPTS, 3,
+                    new SamplingSettings(temperature, 1, 9, useCache), 5);
             List<int[]> prompts = new ArrayList<>();
             List<int[]> completions = new ArrayList<>();
             List<SampledCompletion> rows = new ArrayList<>();
@@ -106,7 +127,7 @@ class TinyGptSamplingTest {
                 }
             }
             try (NDManager m = base.newSubManager()) {
-                TokenScores scores = model.score(m, prompts, completions);
+                TokenScores scores = model.score(m, prompts, completions, temperature);
                 int steps = Math.toIntExact(scores.logProbs().getShape().get(1));
                 float[] logProbs = scores.logProbs().toFloatArray();
                 float[] entropies = scores.entropies().toFloatArray();

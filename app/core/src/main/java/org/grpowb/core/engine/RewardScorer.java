@@ -13,15 +13,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grpowb.api.Example;
 import org.grpowb.api.RewardResult;
+import org.grpowb.api.ScoreRange;
 import org.grpowb.api.Verdict;
 import org.grpowb.core.project.Project;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a project's reward functions on completions, each call time-boxed. A function that throws, hangs or returns
- * the wrong scores fails only that rollout's reward (its components count as 0 and the rollout is flagged); the run
- * goes on. Calls run on daemon threads so that a hung plugin never keeps the process alive.
+ * Calls a project's reward functions on completions, each call time-boxed. A function that throws, hangs, returns
+ * the wrong scores or a score outside its declared {@link ScoreRange} fails only that rollout's reward (its components
+ * count as 0 and the rollout is flagged); the run goes on. Calls run on daemon threads so that a hung plugin never keeps the process alive.
  */
 public final class RewardScorer implements AutoCloseable {
 
@@ -34,19 +35,24 @@ public final class RewardScorer implements AutoCloseable {
     private final List<Project.RewardChoice> rewards;
     private final List<String> componentNames = new ArrayList<>();
     private final double[] weights;
+    private final ScoreRange[] ranges;
     private final long timeoutMs;
     private final ExecutorService pool;
 
     public RewardScorer(List<Project.RewardChoice> rewards, long timeoutMs) {
         this.rewards = List.copyOf(rewards);
         List<Double> w = new ArrayList<>();
+        List<ScoreRange> ranges = new ArrayList<>();
         for (Project.RewardChoice r : rewards) {
+            ScoreRange range = r.function().scoreRange();
             for (String n : r.function().scoreNames()) {
                 componentNames.add(n);
                 w.add(r.weight());
+                ranges.add(range);
             }
         }
         this.weights = w.stream().mapToDouble(Double::doubleValue).toArray();
+        this.ranges = ranges.toArray(ScoreRange[]::new);
         this.timeoutMs = timeoutMs;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
@@ -65,13 +71,14 @@ public final class RewardScorer implements AutoCloseable {
     }
 
     /**
-     * Largest attainable weighted total, assuming each score lies in [0, 1] (true of the bundled rewards). A reward
-     * plugin with another range should normalise itself; calibrating estimators rely on this bound.
+     * The largest attainable weighted total Σ_k w_k r_k, from each function's declared score range: a component with
+     * a positive weight at its maximum, one with a negative weight at its minimum. Calibrating estimators (NGRPO's
+     * virtual best completion, A-GRAE) rely on it.
      */
     public double maxTotal() {
         double s = 0;
-        for (double w : weights) {
-            s += Math.max(w, 0);
+        for (int k = 0; k < weights.length; k++) {
+            s += weights[k] * (weights[k] >= 0 ? ranges[k].max() : ranges[k].min());
         }
         return s;
     }
@@ -108,6 +115,7 @@ public final class RewardScorer implements AutoCloseable {
                     if (!res.scores().keySet().equals(new java.util.LinkedHashSet<>(names))) {
                         throw new IllegalStateException("returned scores " + res.scores().keySet() + ", declared " + names);
                     }
+                    requireInRange(res, names, k);
                 } catch (TimeoutException e) {
                     futures.get(i).get(j).cancel(true);
                     firstFailure.putIfAbsent(r.function().name(), "timed out after " + timeoutMs + " ms");
@@ -142,6 +150,18 @@ public final class RewardScorer implements AutoCloseable {
         failureCount.forEach((name, n) -> LOG.warn("reward '{}' failed on {} of {} rollouts (first: {})", name, n,
                 completions.size(), firstFailure.get(name)));
         return out;
+    }
+
+    /** A score outside its function's declared range fails the rollout's reward, as a throw does. */
+    private void requireInRange(RewardResult res, List<String> names, int firstComponent) {
+        for (int n = 0; n < names.size(); n++) {
+            double v = res.scores().get(names.get(n));
+            ScoreRange range = ranges[firstComponent + n];
+            if (!range.contains(v)) {
+                throw new IllegalStateException("score '" + names.get(n) + "' = " + v + " is outside its declared range "
+                        + range);
+            }
+        }
     }
 
     /** Weighted total of one rollout's components. */

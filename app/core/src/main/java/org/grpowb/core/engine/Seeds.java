@@ -11,6 +11,7 @@ final class Seeds {
     static final int INIT = 3;
     static final int SFT = 4;
     static final int PROBE = 5;
+    static final int SHUFFLE = 6;
     /** Dynamic-sampling round r uses purpose {@code RESAMPLE + r}. */
     static final int RESAMPLE = 100;
 

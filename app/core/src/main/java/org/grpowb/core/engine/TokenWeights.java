@@ -30,6 +30,10 @@ final class TokenWeights {
     private final boolean computeThr;
     private final double p;
 
+    TokenWeights(org.grpowb.core.project.TrainingSettings settings) {
+        this(settings.thr(), settings.thrReweight());
+    }
+
     TokenWeights(boolean computeThr, double p) {
         this.computeThr = computeThr;
         this.p = p;

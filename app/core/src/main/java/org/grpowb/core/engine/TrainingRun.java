@@ -133,7 +133,7 @@ public final class TrainingRun {
                 reference = fromStep == 0 ? policy.copy() : loadPolicy(base, ckpts.policyDir(0));
             }
             AdamOptimizer optimizer = new AdamOptimizer(policy.parameters());
-            SignFlips signFlips = new SignFlips(ts.passRateWindow());
+            SignFlips signFlips = new SignFlips(ts.passRateWindow(), ts.probeEvery());
             if (fromStep > 0) {
                 optimizer.load(ckpts.optimizerFile(fromStep));
                 signFlips.load(ckpts.signFlipsFile(fromStep));

@@ -94,6 +94,7 @@ public final class ProjectLoader {
         resolved.set("sft", new ObjectMapper().valueToTree(sft.values()));
 
         TrainingSettings ts = TrainingSettings.from(training);
+        requireTokenAdvantages(yaml, variant, ts);
         if (data.train().isEmpty()) {
             throw yaml.error("/data/train", "the training split has no examples");
         }
@@ -213,6 +214,28 @@ public final class ProjectLoader {
         m.put("name", name);
         m.set("settings", new ObjectMapper().valueToTree(s.values()));
         return new Project.VariantChoice(v, s);
+    }
+
+    /**
+     * THR reweighting and the entropy filter give each token its own advantage; a variant whose loss reads one
+     * advantage per sequence would average them away silently, so it refuses them here, at the setting's line.
+     */
+    private static void requireTokenAdvantages(LocatedYaml yaml, Project.VariantChoice variant, TrainingSettings ts) {
+        if (variant.variant().tokenAdvantages(variant.settings())) {
+            return;
+        }
+        String why = "variant '" + variant.variant().name() + "' reads one advantage per sequence and cannot honour "
+                + "per-token advantages";
+        if (ts.thrReweight() != 0) {
+            throw yaml.error("/training/thr_reweight", why + "; set thr_reweight: 0 or choose a token-level variant");
+        }
+        if (ts.thrMode().equals("dominant_only")) {
+            throw yaml.error("/training/thr_mode", why + "; set thr_mode: reweight or choose a token-level variant");
+        }
+        if (ts.topEntropyQuantile() < 1) {
+            throw yaml.error("/training/top_entropy_quantile", why + "; set top_entropy_quantile: 1 or choose a "
+                    + "token-level variant");
+        }
     }
 
     private List<Project.RewardChoice> readRewards(LocatedYaml yaml, ObjectNode root, ObjectNode resolved) {

@@ -42,7 +42,7 @@ public final class NanLossVariant implements GrpoVariant {
             double[] a = java.util.Arrays.stream(t).map(x -> x - mean).toArray();
             boolean[] keep = new boolean[t.length];
             java.util.Arrays.fill(keep, true);
-            return new GroupAdvantages(a, keep, mean);
+            return new GroupAdvantages(a, keep, mean, t);
         }).toList();
     }
 

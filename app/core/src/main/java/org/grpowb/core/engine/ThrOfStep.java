@@ -9,6 +9,7 @@ import org.grpowb.api.GroupAdvantages;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.TokenFeatures;
+import org.grpowb.core.thr.GroupThr;
 import org.grpowb.core.thr.ThrSummary;
 import org.grpowb.core.thr.TokenHiddenReward;
 
@@ -21,10 +22,13 @@ final class ThrOfStep {
     private ThrOfStep() {
     }
 
-    /** Per group, per rollout, per token; null when the model exposes no features. */
-    static List<float[][]> compute(PolicyModel policy, NDManager manager, List<int[]> prompts,
-                                   List<List<SampledCompletion>> groups, List<GroupAdvantages> advantages,
-                                   List<boolean[]> correct) {
+    /**
+     * Per group, its THR, or null for a group without (no correct completion, or no wrong one); the whole list is null
+     * when the model exposes no features.
+     */
+    static List<GroupThr> compute(PolicyModel policy, NDManager manager, List<int[]> prompts,
+                                  List<List<SampledCompletion>> groups, List<GroupAdvantages> advantages,
+                                  List<boolean[]> correct, double tauBeta) {
         List<int[]> promptRows = new ArrayList<>();
         List<int[]> completionRows = new ArrayList<>();
         List<List<int[]>> tokens = new ArrayList<>();
@@ -41,12 +45,28 @@ final class ThrOfStep {
         }
         try (NDManager scratch = manager.newSubManager()) {
             Optional<TokenFeatures> f = policy.features(scratch, promptRows, completionRows);
-            return f.map(features -> TokenHiddenReward.ofStep(features, tokens, adv, correct)).orElse(null);
+            return f.map(features -> TokenHiddenReward.ofStep(features, tokens, adv, correct, tauBeta)).orElse(null);
         }
     }
 
-    /** {@code thr_pos_mass}, {@code thr_neg_mass}, {@code thr_top_decile_share}, {@code thr_top_decile_mass}. */
-    static Map<String, Double> summary(List<float[][]> thr) {
-        return ThrSummary.of(thr).metrics();
+    /**
+     * {@link ThrSummary}'s metrics over the groups with THR, and {@code thr_dominant_frac} (dominant tokens / tokens of
+     * those groups; 0 when they have none) and {@code thr_groups_frac} (groups with THR / groups; 0 for no groups).
+     */
+    static Map<String, Double> summary(List<GroupThr> step) {
+        List<float[][]> present = new ArrayList<>();
+        int tokens = 0;
+        int dominant = 0;
+        for (GroupThr group : step) {
+            if (group != null) {
+                present.add(group.thr());
+                tokens += group.tokens();
+                dominant += group.dominantTokens();
+            }
+        }
+        Map<String, Double> metrics = ThrSummary.of(present).metrics();
+        metrics.put("thr_dominant_frac", tokens == 0 ? 0.0 : (double) dominant / tokens);
+        metrics.put("thr_groups_frac", step.isEmpty() ? 0.0 : (double) present.size() / step.size());
+        return metrics;
     }
 }

@@ -9,26 +9,33 @@ import java.util.Map;
  * What a step's Token Hidden Reward looks like as a whole. The THR paper finds the dynamics dominated by a few tokens
  * of large |THR|; the top-decile numbers show how concentrated a step is.
  *
- * <p>The top decile: τ is the 90th percentile of |THR| over all the step's tokens, by linear interpolation between
+ * <p>The top decile: q is the 90th percentile of |THR| over all the step's tokens, by linear interpolation between
  * order statistics (Hyndman and Fan's type 7, the default of numpy and R): with |THR| sorted ascending as
- * s_0 ≤ … ≤ s_{n−1}, x = 0.9·(n − 1), τ = s_⌊x⌋ + (x − ⌊x⌋)·(s_⌊x⌋+1 − s_⌊x⌋). A token is in the top decile when
- * |THR| ≥ τ and |THR| &gt; 0, so a step whose THR is all zero (no group had a correct completion) has none. Without
- * ties, about 10% of the tokens are in it; ties at τ raise the share, zeros lower it.
+ * s_0 ≤ … ≤ s_{n−1}, x = 0.9·(n − 1), q = s_⌊x⌋ + (x − ⌊x⌋)·(s_⌊x⌋+1 − s_⌊x⌋). A token is in the top decile when
+ * |THR| ≥ q and |THR| &gt; 0, so a step whose THR is all zero has none. Without ties, about 10% of the tokens are in it;
+ * ties at q raise the share, zeros lower it. (q is not the dominance threshold τ, which is per group: a token's
+ * dominance within its group is {@link GroupThr#dominant()}.)
+ *
+ * <p>Only groups that have THR count: a group with no correct completion, or no wrong one, has none (it is absent,
+ * null in a step's list), and its tokens are not counted as zeros.
  *
  * @param tokens             tokens of the step, n
  * @param positiveMass       Σ THR over tokens with THR &gt; 0
  * @param negativeMass       Σ THR over tokens with THR &lt; 0: zero or negative, so positive + negative is the net THR
- * @param topDecileThreshold τ, the 90th percentile of |THR| (0 for no tokens)
+ * @param topDecileThreshold q, the 90th percentile of |THR| (0 for no tokens)
  * @param topDecileShare     tokens in the top decile / n (0 for no tokens)
  * @param topDecileMass      Σ |THR| over the top decile / Σ |THR| over all tokens (0 when all are zero)
  */
 public record ThrSummary(int tokens, double positiveMass, double negativeMass, double topDecileThreshold,
                          double topDecileShare, double topDecileMass) {
 
-    /** The summary of a step given per group, per rollout, per token, as {@link TokenHiddenReward#ofStep} returns. */
+    /** The summary of a step given per group, per rollout, per token; null groups (no THR) are left out. */
     public static ThrSummary of(List<float[][]> step) {
         int n = 0;
         for (float[][] group : step) {
+            if (group == null) {
+                continue;
+            }
             for (float[] rollout : group) {
                 n += rollout.length;
             }
@@ -36,6 +43,9 @@ public record ThrSummary(int tokens, double positiveMass, double negativeMass, d
         float[] values = new float[n];
         int at = 0;
         for (float[][] group : step) {
+            if (group == null) {
+                continue;
+            }
             for (float[] rollout : group) {
                 System.arraycopy(rollout, 0, values, at, rollout.length);
                 at += rollout.length;

@@ -8,59 +8,74 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import org.grpowb.api.TokenFeatures;
 
 /**
  * Token Hidden Reward ("Token Hidden Reward: Steering Exploration-Exploitation in Group Relative Deep Reinforcement
- * Learning", Deng et al., Oct 2025): how much a gradient step on token k of rollout j changes the log-likelihood of the
- * group's other correct completions, to first order, when only the unembedding W moves and the hidden states stay
- * fixed (the paper's unconstrained-features view, from its predecessor "On the Effect of Negative Gradient in Group
+ * Learning", Deng et al. 2025, arXiv 2510.03669): how much a gradient step on token k of rollout j changes the
+ * log-likelihood of its group's correct completions, to first order, when only the unembedding W moves and the hidden
+ * states stay fixed (the last-layer view of its predecessor, NTHR: "On the Effect of Negative Gradient in Group
  * Relative Deep Reinforcement Optimization", Deng et al. 2025).
  *
- * <p>Since ∇_W log π(y | h) = (e_y − π)·hᵀ, a step of size η on −A_j·log π(y_jk) moves W by η·A_j·(e_{y_jk} − π_jk)·h_jkᵀ,
- * and log π(y_il) by η times
+ * <p>Since ∇_W log π(y | h) = (e_y − π)·hᵀ, a step of size η on −A_j·log π(y_jk) moves W by η·A_j·g_jk·h_jkᵀ, and
+ * Σ_{i correct} Σ_l log π(y_il) by η times
  * <pre>
- *   THR_{j,k} = A_j · Σ_{i correct, i≠j} (1/|y_i|) Σ_l K_pred((j,k),(i,l)) · K_hidden((j,k),(i,l))
- *   K_pred    = ⟨e_{y_jk} − π_jk, e_{y_il} − π_il⟩ = [y_jk = y_il] − π_jk(y_il) − π_il(y_jk) + ⟨π_jk, π_il⟩
- *   K_hidden  = ⟨h_jk, h_il⟩
+ *   THR_{j,k} = A_j · s_{j,k},   s_{j,k} = g_jkᵀ · M⁺ · h_jk,   M⁺ = Σ_{i correct} Σ_l g_il · h_ilᵀ
+ *   g = e_y − π  (the prediction error),   h the hidden state fed to the unembedding
  * </pre>
- * where π_jk is the full next-token distribution that predicted y_jk and h_jk the hidden state fed to the unembedding.
- * Positive THR: training on the token raises the correct completions' likelihood (exploitation); negative: it takes
- * mass from them (keeps alternatives alive: exploration).
+ * or, token pair by token pair, s_{j,k} = Σ_{(i,l) correct} K_pred · K_hidden with K_pred = ⟨g_jk, g_il⟩ and
+ * K_hidden = ⟨h_jk, h_il⟩. Positive THR: training on the token raises the correct completions' likelihood
+ * (exploitation); negative: it takes mass from them (keeps alternatives alive: exploration).
  *
- * <p>Normalisation follows {@code algorithms.md}: each correct completion counts by its mean over tokens (1/|y_i|),
- * as the sequence-mean GRPO objective weighs it, and A_j multiplies. The learning-rate and 1/(G·|y_j|) factors of a
- * real GRPO step are left out: they are positive and, for the reweighting that only reads THR's sign, change nothing.
- * NTHR's token score sums over correct tokens without 1/|y_i| and without A_j; we could not read the THR paper's
- * equation from here to check whether it averages per completion (check when it is to hand).
+ * <p>The sum runs over every token of every correct completion, <em>the token's own completion included</em>, each
+ * token once (no 1/|y_i|), as the NTHR authors' code does: leaving the own completion out made THR exactly 0 on every
+ * token of a group's only correct completion, the commonest mixed group early in training, although training on those
+ * tokens plainly raises that completion's likelihood. The learning-rate and 1/(G·|y_j|) factors of a real GRPO step
+ * are left out: they are positive and scale every token of a rollout alike.
+ *
+ * <p>g is restricted to V*, the token ids that occur anywhere in the group, so M⁺ is |V*|×d (NTHR's restriction). Then
+ * THR is exactly the first-order change when the step moves only V*'s rows of W; the rows it leaves out add
+ * Σ_{v∉V*} π_jk(v)·π_il(v) to K_pred, small where the policy's mass sits on the group's own tokens. It is what keeps THR
+ * affordable at a 150k vocabulary: the probabilities are read at V*'s columns only, never as N×V rows.
+ *
+ * <p>Dominance (NTHR's threshold, which the THR paper follows): τ = β_τ · min over correct completions i of
+ * (1/|y_i|) Σ_l s_{i,l}, their smallest mean token score (without A), β_τ = 1 in the paper; token (j, k) is dominant
+ * when |THR_{j,k}| &gt; τ. Groups with no correct completion, or only correct ones, have no THR: they come back null,
+ * not as zeros. (A correct completion with no tokens counts as correct but has no mean score; a group whose correct
+ * completions are all empty has nothing to influence and no THR either.)
  *
  * <p>With a tied unembedding (tiny-gpt's default) a real step also moves the input embedding and so the hidden states;
  * THR keeps the last-layer view regardless, as the paper does.
  *
- * <p>Computed with batched array operations: a group's N completion tokens are gathered into their prediction
- * errors R = E − P (N×V, E one-hot) and hidden states H (N×d), and the two kernels are the N×N products R·Rᵀ and
- * H·Hᵀ; a step's groups go side by side, padded to the largest N, as one (groups, N, N) batch. For a large vocabulary
- * the N×V matrices dominate memory; restricting V to the tokens the group used (as NTHR does) would be the next step.
+ * <p>Computed with batched array operations over a whole step: a group's N completion tokens are gathered into their
+ * prediction errors G (N×|V*|) and hidden states H (N×d); M⁺ = (w ⊙ G)ᵀ·H with w the correct-token indicator, and s is
+ * the row-wise ⟨G·M⁺, H⟩, O(N·|V*|·d) rather than the N×N kernels' O(N²·(|V*| + d)). A step's groups with THR go side
+ * by side, padded to the largest N and |V*|, as one batch; padded columns are masked and padded tokens never read back.
  * Everything is detached: nothing here is recorded on the autograd tape.
  */
 public final class TokenHiddenReward {
+
+    /** β_τ of the THR paper (and NTHR). */
+    public static final double PAPER_TAU_BETA = 1.0;
 
     private TokenHiddenReward() {
     }
 
     /**
      * THR of every token of every group of a step, whose rollouts fill the batch's rows group after group, in order
-     * (as the engine scores them). All groups go through the device together, as one batch of per-group kernels.
+     * (as the engine scores them). All groups with THR go through the device together, as one batch.
      *
      * @param batch      last-layer features of all the step's rollouts: hidden (B, T, d), probs (B, T, V), mask (B, T)
      * @param tokens     per group, each rollout's completion token ids
      * @param advantages per group, each rollout's advantage A_j
      * @param correct    per group, which rollouts are correct
-     * @return per group, per rollout, each token's THR
+     * @param tauBeta    β_τ, the dominance threshold's scale ({@link #PAPER_TAU_BETA} in the paper)
+     * @return per group, its THR, or null when the group has none (no correct completion, or no wrong one)
      * @throws IllegalArgumentException when the groups do not fill the batch exactly or their sizes disagree
      */
-    public static List<float[][]> ofStep(TokenFeatures batch, List<List<int[]>> tokens, List<double[]> advantages,
-                                         List<boolean[]> correct) {
+    public static List<GroupThr> ofStep(TokenFeatures batch, List<List<int[]>> tokens, List<double[]> advantages,
+                                        List<boolean[]> correct, double tauBeta) {
         if (tokens.size() != advantages.size() || tokens.size() != correct.size()) {
             throw new IllegalArgumentException(tokens.size() + " groups of tokens, " + advantages.size()
                     + " of advantages, " + correct.size() + " of verdicts");
@@ -79,20 +94,21 @@ public final class TokenHiddenReward {
         if (first != batchRows) {
             throw new IllegalArgumentException("the groups have " + first + " rollouts, the batch " + batchRows + " rows");
         }
-        return compute(batch, groups);
+        return compute(batch, groups, tauBeta);
     }
 
     /**
      * THR of every token of one group whose features are the whole of {@code group} (rollout j in row j).
      *
-     * @see #ofGroup(TokenFeatures, int[], List, double[], boolean[])
+     * @see #ofGroup(TokenFeatures, int[], List, double[], boolean[], double)
      */
-    public static float[][] ofGroup(TokenFeatures group, List<int[]> tokens, double[] advantages, boolean[] correct) {
+    public static GroupThr ofGroup(TokenFeatures group, List<int[]> tokens, double[] advantages, boolean[] correct,
+                                   double tauBeta) {
         int[] rows = new int[tokens.size()];
         for (int j = 0; j < rows.length; j++) {
             rows[j] = j;
         }
-        return ofGroup(group, rows, tokens, advantages, correct);
+        return ofGroup(group, rows, tokens, advantages, correct, tauBeta);
     }
 
     /**
@@ -103,14 +119,16 @@ public final class TokenHiddenReward {
      * @param rows       the batch row of each rollout of the group
      * @param tokens     each rollout's completion token ids y_j, as scored
      * @param advantages each rollout's advantage A_j
-     * @param correct    which rollouts are correct; when none is, every THR is 0
-     * @return THR_{j,k}: one array per rollout, of its length
+     * @param correct    which rollouts are correct
+     * @param tauBeta    β_τ, the dominance threshold's scale
+     * @return THR_{j,k}, τ and dominance; null when the group has no correct completion or no wrong one
      * @throws IllegalArgumentException when the sizes disagree, a row is outside the batch, a completion is longer
-     *                                  than T, a token is outside the vocabulary or the mask does not match the lengths
+     *                                  than T, a token is outside the vocabulary, the mask does not match the lengths
+     *                                  or β_τ is negative or not finite
      */
-    public static float[][] ofGroup(TokenFeatures batch, int[] rows, List<int[]> tokens, double[] advantages,
-                                    boolean[] correct) {
-        return compute(batch, List.of(new Group(rows, tokens, advantages, correct))).get(0);
+    public static GroupThr ofGroup(TokenFeatures batch, int[] rows, List<int[]> tokens, double[] advantages,
+                                   boolean[] correct, double tauBeta) {
+        return compute(batch, List.of(new Group(rows, tokens, advantages, correct)), tauBeta).get(0);
     }
 
     /** One group's rollouts: their batch rows, tokens, advantages and verdicts. */
@@ -132,105 +150,156 @@ public final class TokenHiddenReward {
             return n;
         }
 
-        /** True when some correct rollout has tokens: otherwise nothing in the group can be influenced. */
-        boolean anyCorrect() {
+        /** Some correct completion has tokens to influence, and some rollout is wrong. */
+        boolean hasThr() {
+            boolean influenced = false;
+            boolean wrong = false;
             for (int j = 0; j < rows.length; j++) {
-                if (correct[j] && tokens.get(j).length > 0) {
-                    return true;
+                influenced |= correct[j] && tokens.get(j).length > 0;
+                wrong |= !correct[j];
+            }
+            return influenced && wrong;
+        }
+
+        /** V*: the token ids that occur in the group, ascending. */
+        int[] vocabulary() {
+            TreeSet<Integer> ids = new TreeSet<>();
+            for (int[] y : tokens) {
+                for (int id : y) {
+                    ids.add(id);
                 }
             }
-            return false;
+            return ids.stream().mapToInt(Integer::intValue).toArray();
         }
     }
 
-    private static List<float[][]> compute(TokenFeatures batch, List<Group> groups) {
+    private static List<GroupThr> compute(TokenFeatures batch, List<Group> groups, double tauBeta) {
+        if (!(tauBeta >= 0) || Double.isInfinite(tauBeta)) {
+            throw new IllegalArgumentException("β_τ must be finite and at least 0, not " + tauBeta);
+        }
         Shape shape = batch.hidden().getShape();
         int steps = Math.toIntExact(shape.get(1));
         int vocab = Math.toIntExact(batch.probs().getShape().get(2));
         check(batch, groups, steps, vocab);
-        List<float[][]> out = new ArrayList<>(groups.size());
+        List<Group> present = new ArrayList<>();
+        List<int[]> vocabularies = new ArrayList<>();
         int widest = 0;
+        int widestVocabulary = 0;
         for (Group group : groups) {
-            float[][] thr = new float[group.rows.length][];
-            for (int j = 0; j < thr.length; j++) {
-                thr[j] = new float[group.tokens.get(j).length];
-            }
-            out.add(thr);
-            if (group.anyCorrect()) {
+            if (group.hasThr()) {
+                present.add(group);
+                int[] v = group.vocabulary();
+                vocabularies.add(v);
                 widest = Math.max(widest, group.tokenCount());
+                widestVocabulary = Math.max(widestVocabulary, v.length);
             }
         }
-        if (widest == 0) {
-            return out; // no correct completion anywhere: all zero
+        List<GroupThr> out = new ArrayList<>(groups.size());
+        if (present.isEmpty()) {
+            groups.forEach(g -> out.add(null));
+            return out;
         }
-        // Groups side by side, each padded to the widest group's N tokens. Token a of group g: its place in the
-        // flattened (B·T) batch, its id, its rollout, and the weight it carries as a token being influenced
-        // (1/|y_i| when its rollout is correct, else 0). Padding gets weight 0 and rollout −1 and is never read back.
-        int count = groups.size();
+        // Groups with THR side by side, each padded to the widest N tokens and |V*| columns. Token a of group g: its
+        // place in the flattened (B·T) batch, the column of its id in the group's V*, and whether it is a token of a
+        // correct completion (and so enters M⁺). Column u of group g: its vocabulary id, and 1 unless it is padding.
+        int count = present.size();
         long[] at = new long[count * widest];
-        long[] ids = new long[count * widest];
-        int[] rollout = new int[count * widest];
-        double[] weight = new double[count * widest];
-        Arrays.fill(rollout, -1);
+        long[] column = new long[count * widest];
+        double[] inCorrect = new double[count * widest];
+        long[] ids = new long[count * widestVocabulary];
+        double[] realColumn = new double[count * widestVocabulary];
         for (int g = 0; g < count; g++) {
-            Group group = groups.get(g);
-            if (!group.anyCorrect()) {
-                continue;
+            Group group = present.get(g);
+            int[] v = vocabularies.get(g);
+            for (int u = 0; u < v.length; u++) {
+                ids[g * widestVocabulary + u] = v[u];
+                realColumn[g * widestVocabulary + u] = 1;
             }
             int a = g * widest;
             for (int j = 0; j < group.rows.length; j++) {
                 int[] y = group.tokens.get(j);
                 for (int k = 0; k < y.length; k++, a++) {
                     at[a] = (long) group.rows[j] * steps + k;
-                    ids[a] = y[k];
-                    rollout[a] = j;
-                    weight[a] = group.correct[j] ? 1.0 / y.length : 0.0;
+                    column[a] = Arrays.binarySearch(v, y[k]);
+                    inCorrect[a] = group.correct[j] ? 1 : 0;
                 }
             }
         }
-        double[] influence = influence(batch, count, widest, steps, vocab, at, ids, rollout, weight);
-        for (int g = 0; g < count; g++) {
-            Group group = groups.get(g);
-            if (!group.anyCorrect()) {
-                continue;
-            }
-            float[][] thr = out.get(g);
-            int a = g * widest;
-            for (int j = 0; j < thr.length; j++) {
-                for (int k = 0; k < thr[j].length; k++, a++) {
-                    thr[j][k] = (float) (group.advantages[j] * influence[a]);
-                }
+        double[] s = scores(batch, count, widest, widestVocabulary, steps, vocab, at, column, inCorrect, ids, realColumn);
+        int next = 0;
+        for (Group group : groups) {
+            if (group.hasThr()) {
+                out.add(thr(group, s, next * widest, tauBeta));
+                next++;
+            } else {
+                out.add(null);
             }
         }
         return out;
     }
 
+    /** THR = A·s, τ and dominance of a group whose token scores start at {@code s[first]}. */
+    private static GroupThr thr(Group group, double[] s, int first, double tauBeta) {
+        int size = group.rows.length;
+        double lowestMean = Double.POSITIVE_INFINITY;
+        int a = first;
+        for (int j = 0; j < size; j++) {
+            int length = group.tokens.get(j).length;
+            if (group.correct[j] && length > 0) {
+                double sum = 0;
+                for (int k = 0; k < length; k++) {
+                    sum += s[a + k];
+                }
+                lowestMean = Math.min(lowestMean, sum / length);
+            }
+            a += length;
+        }
+        double tau = tauBeta * lowestMean;
+        float[][] thr = new float[size][];
+        boolean[][] dominant = new boolean[size][];
+        a = first;
+        for (int j = 0; j < size; j++) {
+            int length = group.tokens.get(j).length;
+            thr[j] = new float[length];
+            dominant[j] = new boolean[length];
+            for (int k = 0; k < length; k++, a++) {
+                double value = group.advantages[j] * s[a];
+                thr[j][k] = (float) value;
+                dominant[j][k] = Math.abs(value) > tau;
+            }
+        }
+        return new GroupThr(thr, tau, dominant);
+    }
+
     /**
-     * For every token a of every group: Σ_b [rollout(b) ≠ rollout(a)] · weight_b · K_pred(a, b) · K_hidden(a, b) over
-     * the tokens b of the same group — THR before the advantage. Shapes: (groups, N, V) and (groups, N, d) gathered,
-     * (groups, N, N) kernels.
+     * s for every token a of every group, flattened (groups, N): with G (groups, N, |V*|) the prediction errors at V*'s
+     * columns and H (groups, N, d) the hidden states, M⁺ = (w ⊙ G)ᵀ·H (groups, |V*|, d) and s = Σ_d (G·M⁺) ⊙ H.
      */
-    private static double[] influence(TokenFeatures batch, int count, int widest, int steps, int vocab, long[] at,
-                                      long[] ids, int[] rollout, double[] weight) {
+    private static double[] scores(TokenFeatures batch, int count, int widest, int widestVocabulary, int steps, int vocab,
+                                   long[] at, long[] column, double[] inCorrect, long[] ids, double[] realColumn) {
         NDManager manager = batch.hidden().getManager();
+        long[] cellOfRow = new long[at.length];
+        for (int a = 0; a < at.length; a++) {
+            cellOfRow[a] = at[a] * vocab;
+        }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray hidden = batch.hidden().stopGradient();
             DataType dtype = hidden.getDataType();
             long width = hidden.getShape().get(2);
             long flat = hidden.getShape().get(0) * steps;
-            NDArray index = manager.create(at);
-            NDArray h = hidden.reshape(flat, width).get(index).reshape(count, widest, width);
-            NDArray p = batch.probs().stopGradient().reshape(flat, vocab).get(index).toType(dtype, false)
-                    .reshape(count, widest, vocab);
-            NDArray predictionError = manager.create(ids, new Shape(count, widest)).oneHot(vocab, dtype).sub(p);
-            NDArray kPred = predictionError.matMul(predictionError.transpose(0, 2, 1));
-            NDArray kHidden = h.matMul(h.transpose(0, 2, 1));
-            NDArray owner = manager.create(rollout, new Shape(count, widest));
-            NDArray otherRollout = owner.expandDims(2).neq(owner.expandDims(1)).toType(dtype, false);
-            NDArray columnWeight = manager.create(weight, new Shape(count, 1, widest)).toType(dtype, false);
-            NDArray sum = kPred.mul(kHidden).mul(otherRollout).mul(columnWeight).sum(new int[] {2});
-            return sum.toType(DataType.FLOAT64, false).toDoubleArray();
+            NDArray h = hidden.reshape(flat, width).get(manager.create(at)).reshape(count, widest, width);
+            // π at V*'s columns only, read straight from the flattened (B·T·V) probabilities: never an N×V copy
+            NDArray cells = manager.create(cellOfRow, new Shape(count, widest, 1))
+                    .add(manager.create(ids, new Shape(count, 1, widestVocabulary)));
+            NDArray p = batch.probs().stopGradient().take(cells).toType(dtype, false);
+            NDArray columns = manager.create(realColumn, new Shape(count, 1, widestVocabulary)).toType(dtype, false);
+            NDArray predictionError = manager.create(column, new Shape(count, widest)).oneHot(widestVocabulary, dtype)
+                    .sub(p).mul(columns);
+            NDArray correctTokens = manager.create(inCorrect, new Shape(count, widest, 1)).toType(dtype, false);
+            NDArray mPlus = predictionError.mul(correctTokens).transpose(0, 2, 1).matMul(h);
+            NDArray s = predictionError.matMul(mPlus).mul(h).sum(new int[] {2});
+            return s.toType(DataType.FLOAT64, false).toDoubleArray();
         }
     }
 

@@ -78,8 +78,8 @@ class ThrCostBench {
                         long t0 = System.nanoTime();
                         TokenFeatures f = model.features(m, prompts, completions).orElseThrow();
                         long t1 = System.nanoTime();
-                        List<float[][]> thr = TokenHiddenReward.ofStep(f, tokens, advantages, correct);
-                        ThrSummary summary = ThrSummary.of(thr);
+                        List<GroupThr> thr = TokenHiddenReward.ofStep(f, tokens, advantages, correct, 1.0);
+                        ThrSummary summary = ThrSummary.of(thr.stream().map(t -> t == null ? null : t.thr()).toList());
                         long t2 = System.nanoTime();
                         List<float[][]> loops = hostLoops(f, tokens, advantages, correct);
                         long t3 = System.nanoTime();
@@ -88,7 +88,13 @@ class ThrCostBench {
                         featuresNanos += t1 - t0;
                         thrNanos += t2 - t1;
                         loopNanos += t3 - t2;
-                        assertEquals(thr.get(3)[0][0], loops.get(3)[0][0], 1e-3 * Math.max(1, Math.abs(loops.get(3)[0][0])));
+                        for (int g = 0; g < GROUPS; g++) {
+                            assertEquals(loops.get(g) == null, thr.get(g) == null);
+                            if (loops.get(g) != null) {
+                                float expected = loops.get(g)[0][0];
+                                assertEquals(expected, thr.get(g).thr()[0][0], 1e-3 * Math.max(1, Math.abs(expected)));
+                            }
+                        }
                         if (c == 0 && round == 3) {
                             System.out.println("THR step summary: " + summary);
                         }
@@ -106,7 +112,10 @@ class ThrCostBench {
         return tokens.stream().flatMap(List::stream).mapToInt(y -> y.length).sum();
     }
 
-    /** The formula term by term on host copies of the features, groups in consecutive rows. */
+    /**
+     * The formula term by term on host copies of the features, groups in consecutive rows: the N×N kernels, K_pred over
+     * V*, every correct token included; null for a group without THR.
+     */
     private static List<float[][]> hostLoops(TokenFeatures f, List<List<int[]>> tokens, List<double[]> advantages,
                                              List<boolean[]> correct) {
         int t = (int) f.hidden().getShape().get(1);
@@ -118,6 +127,19 @@ class ThrCostBench {
         int first = 0;
         for (int g = 0; g < tokens.size(); g++) {
             List<int[]> y = tokens.get(g);
+            boolean[] right = correct.get(g);
+            boolean anyRight = false;
+            boolean anyWrong = false;
+            for (int i = 0; i < y.size(); i++) {
+                anyRight |= right[i] && y.get(i).length > 0;
+                anyWrong |= !right[i];
+            }
+            if (!anyRight || !anyWrong) {
+                out.add(null);
+                first += y.size();
+                continue;
+            }
+            int[] vStar = y.stream().flatMapToInt(Arrays::stream).distinct().toArray();
             float[][] thr = new float[y.size()][];
             for (int j = 0; j < y.size(); j++) {
                 thr[j] = new float[y.get(j).length];
@@ -125,23 +147,23 @@ class ThrCostBench {
                     int jk = (first + j) * t + k;
                     double sum = 0;
                     for (int i = 0; i < y.size(); i++) {
-                        if (i == j || !correct.get(g)[i]) {
+                        if (!right[i]) {
                             continue;
                         }
                         for (int l = 0; l < y.get(i).length; l++) {
                             int il = (first + i) * t + l;
-                            double pp = 0;
-                            for (int x = 0; x < v; x++) {
-                                pp += (double) probs[jk * v + x] * probs[il * v + x];
+                            int yjk = y.get(j)[k];
+                            int yil = y.get(i)[l];
+                            double kPred = 0;
+                            for (int x : vStar) {
+                                kPred += ((yjk == x ? 1 : 0) - (double) probs[jk * v + x])
+                                        * ((yil == x ? 1 : 0) - (double) probs[il * v + x]);
                             }
                             double hh = 0;
                             for (int x = 0; x < d; x++) {
                                 hh += (double) hidden[jk * d + x] * hidden[il * d + x];
                             }
-                            int yjk = y.get(j)[k];
-                            int yil = y.get(i)[l];
-                            double kPred = (yjk == yil ? 1 : 0) - probs[jk * v + yil] - probs[il * v + yjk] + pp;
-                            sum += kPred * hh / y.get(i).length;
+                            sum += kPred * hh;
                         }
                     }
                     thr[j][k] = (float) (advantages.get(g)[j] * sum);

@@ -9,7 +9,7 @@ class ThrSummaryTest {
 
     /**
      * Ten tokens; |THR| sorted: 0 0 0 .05 .1 .2 .3 .5 1 2. The 90th percentile sits at 0.9 · 9 = 8.1 between 1 and 2,
-     * so τ = 1 + .1 · (2 − 1) = 1.1: only the 2 is in the top decile (share 1/10), and it carries 2 / 4.15 of the mass.
+     * so q = 1 + .1 · (2 − 1) = 1.1: only the 2 is in the top decile (share 1/10), and it carries 2 / 4.15 of the mass.
      */
     @Test
     void aKnownStep() {
@@ -31,7 +31,22 @@ class ThrSummaryTest {
         assertEquals(0.1, s.metrics().get("thr_top_decile_share"), 1e-12);
     }
 
-    /** Ties at τ all count; zeros never do. */
+    /** A group without THR (null) is left out, not counted as zeros: the summary is that of the other groups. */
+    @Test
+    void absentGroupsAreLeftOut() {
+        List<float[][]> step = new java.util.ArrayList<>();
+        step.add(new float[][] {{0.5f, -0.2f}, {1.0f}});
+        step.add(null);
+        step.add(new float[][] {{-2.0f}});
+        ThrSummary s = ThrSummary.of(step);
+        assertEquals(ThrSummary.of(new float[] {0.5f, -0.2f, 1.0f, -2.0f}), s);
+        assertEquals(4, s.tokens());
+        List<float[][]> none = new java.util.ArrayList<>();
+        none.add(null);
+        assertEquals(new ThrSummary(0, 0, 0, 0, 0, 0), ThrSummary.of(none));
+    }
+
+    /** Ties at q all count; zeros never do. */
     @Test
     void tiesAndZeros() {
         ThrSummary ties = ThrSummary.of(new float[] {1, -1, 1, -1});
@@ -49,7 +64,7 @@ class ThrSummaryTest {
         assertEquals(1.0, one.topDecileShare(), 0);
     }
 
-    /** Twenty distinct magnitudes 1..20: τ = 18.1 (at 0.9 · 19 = 17.1), so 19 and 20 are the top decile, 10%. */
+    /** Twenty distinct magnitudes 1..20: q = 18.1 (at 0.9 · 19 = 17.1), so 19 and 20 are the top decile, 10%. */
     @Test
     void aDecileOfDistinctValues() {
         float[] values = new float[20];

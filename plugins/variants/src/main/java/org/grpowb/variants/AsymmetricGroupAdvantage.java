@@ -39,7 +39,8 @@ import org.grpowb.api.RewardGroup;
  * [1/G, 1 − 1/G], the success rates a mixed 0/1 group of size G can have, so it changes nothing for 0/1 rewards but
  * keeps √p̃ and 1 − √p̃ away from 0 when a group's rewards vary while none succeed (a penalty reward) or all exceed
  * r_max, where the weights would otherwise reach 1/1e-6. A group with all-equal rewards has A = 0 and keeps it. Every
- * rollout is kept; the baseline reported for sign-flip detection is the base estimator's (the group mean).
+ * rollout is kept; the baseline reported for sign-flip detection is the base estimator's (the group mean), and so are
+ * the rewards (the weighted totals: A-GRAE reweights advantages, it does not shape rewards).
  *
  * @param scaling  the base advantage's {@code scale_rewards}
  * @param schedule what the clock s is
@@ -122,7 +123,7 @@ public record AsymmetricGroupAdvantage(RewardScaling scaling, Schedule schedule,
                 double reshaped = (1 - s) * easy + s * hard;
                 a[i] = reshaped > 0 ? lambdaPos * reshaped : reshaped;
             }
-            out.add(new GroupAdvantages(a, b.keep(), b.baseline()));
+            out.add(new GroupAdvantages(a, b.keep(), b.baseline(), b.rewards()));
         }
         return out;
     }

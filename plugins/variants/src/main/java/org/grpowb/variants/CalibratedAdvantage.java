@@ -24,7 +24,8 @@ import org.grpowb.api.RewardGroup;
  *
  * <p>An all-wrong group now gets the same negative advantage on every rollout, −(r_max − r) · V / (G + V) / std(r');
  * a group that is all at r_max stays at exactly 0 (every value of r' is equal). Every rollout is kept; the baseline
- * reported for sign-flip detection is the calibrated mean, mean(r').
+ * reported for sign-flip detection is the calibrated mean, mean(r'), the rewards reported the G real totals r_i (the
+ * virtual rollout is not a rollout).
  *
  * @param virtualSamples V ≥ 1, the number of virtual r_max rollouts
  */
@@ -51,7 +52,7 @@ public record CalibratedAdvantage(int virtualSamples) implements GroupAdvantage 
 
             double[] a = new double[r.length];
             if (GroupRewardStatistics.allEqual(calibrated)) {
-                out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(r.length), max));
+                out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(r.length), max, r));
                 continue;
             }
             double mean = GroupRewardStatistics.mean(calibrated);
@@ -59,7 +60,7 @@ public record CalibratedAdvantage(int virtualSamples) implements GroupAdvantage 
             for (int i = 0; i < r.length; i++) {
                 a[i] = (r[i] - mean) / scale;
             }
-            out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(r.length), mean));
+            out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(r.length), mean, r));
         }
         return out;
     }

@@ -69,12 +69,13 @@ public record ClippedSequenceLoss(double epsilonLow, double epsilonHigh, double 
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
                 perSequence = perSequence.add(MaskedRows.mean(kl, mask).mul(Scalars.of(kl, beta)));
             }
 
-            // divide the (B, 1) rows before summing: a 0-d tensor divided by a Java double would turn float64
-            NDArray loss = perSequence.mul(active).div(Math.max(input.globalSequences(), 1L)).sum();
+            // divide the (B, 1) rows before summing, by a scalar in PyTorch memory (see Scalars)
+            NDArray loss = perSequence.mul(active)
+                    .div(Scalars.of(perSequence, Math.max(input.globalSequences(), 1L))).sum();
             NDArray detachedRatio = ratio.stopGradient();
             NDArray clippedRows = detachedRatio.lt(1 - epsilonLow).logicalAnd(advantage.lt(0))
                     .logicalOr(detachedRatio.gt(1 + epsilonHigh).logicalAnd(advantage.gt(0)))

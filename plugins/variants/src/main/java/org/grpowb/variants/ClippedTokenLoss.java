@@ -69,7 +69,7 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = NDArrays.where(active, as(input.refLogProbs(), type).sub(logProbs), zeros);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
                 perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
             }
 

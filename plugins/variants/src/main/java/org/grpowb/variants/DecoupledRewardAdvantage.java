@@ -31,7 +31,8 @@ import org.grpowb.api.RewardGroup;
  * without batch normalisation is GRPO.
  *
  * <p>Every rollout is kept. The baseline reported for sign-flip detection is the group's mean weighted total
- * Σ_k w_k mean_k, the reward level the per-reward centring subtracts.
+ * Σ_k w_k mean_k, the reward level the per-reward centring subtracts; the rewards reported are the weighted totals
+ * Σ_k w_k r_i^k.
  *
  * @param batchNorm whether the combined advantages are normalised over the batch
  */
@@ -40,11 +41,10 @@ public record DecoupledRewardAdvantage(boolean batchNorm) implements GroupAdvant
     @Override
     public List<GroupAdvantages> advantages(List<RewardGroup> batch) {
         List<double[]> combined = new ArrayList<>(batch.size());
-        List<Double> baselines = new ArrayList<>(batch.size());
+        List<double[]> totals = new ArrayList<>(batch.size());
         for (RewardGroup group : batch) {
-            double[] totals = GroupRewardStatistics.totals(group);
+            totals.add(GroupRewardStatistics.totals(group));
             combined.add(combine(group));
-            baselines.add(GroupRewardStatistics.mean(totals));
         }
         if (batchNorm) {
             normaliseOverBatch(combined);
@@ -52,7 +52,8 @@ public record DecoupledRewardAdvantage(boolean batchNorm) implements GroupAdvant
         List<GroupAdvantages> out = new ArrayList<>(batch.size());
         for (int g = 0; g < combined.size(); g++) {
             double[] a = combined.get(g);
-            out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(a.length), baselines.get(g)));
+            double[] r = totals.get(g);
+            out.add(new GroupAdvantages(a, GroupRewardStatistics.keepAll(a.length), GroupRewardStatistics.mean(r), r));
         }
         return out;
     }

@@ -27,7 +27,7 @@ import org.grpowb.api.RewardGroup;
  *
  * <p>A group whose rewards are all equal carries no learning signal: its advantages are exactly 0 (not the tiny
  * rounding residue of r_i − mean(r), which division by 1e-6 would blow up). The baseline reported for sign-flip
- * detection is the group mean; every rollout is kept.
+ * detection is the group mean, the rewards reported the weighted totals r_i; every rollout is kept.
  */
 public final class GroupNormalizedAdvantage implements GroupAdvantage {
 
@@ -70,13 +70,13 @@ public final class GroupNormalizedAdvantage implements GroupAdvantage {
         boolean[] keep = new boolean[r.length];
         Arrays.fill(keep, true);
         if (allEqual(r)) {
-            return new GroupAdvantages(a, keep, r.length == 0 ? 0.0 : r[0]);
+            return new GroupAdvantages(a, keep, r.length == 0 ? 0.0 : r[0], r);
         }
         double mean = mean(r);
         for (int i = 0; i < r.length; i++) {
             a[i] = (r[i] - mean) / scale;
         }
-        return new GroupAdvantages(a, keep, mean);
+        return new GroupAdvantages(a, keep, mean, r);
     }
 
     private static double[] checkedTotals(RewardGroup group) {

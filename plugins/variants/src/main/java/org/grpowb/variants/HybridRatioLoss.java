@@ -125,7 +125,7 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
             NDArray tokenRatio = logRatio.exp();                                     // (B, T)
             NDArray sequenceRatio = MaskedRows.mean(logRatio, mask).exp();           // (B, 1)
             NDArray w = weights(input, mask, type);
-            NDArray oneMinusW = w.neg().add(1);
+            NDArray oneMinusW = w.neg().add(Scalars.of(w, 1));
 
             NDArray mixed = tokenRatio.mul(w).add(sequenceRatio.mul(oneMinusW));
             NDArray mixedClipped = tokenRatio.clip(1 - epsilonLow, 1 + epsilonHigh).mul(w)
@@ -137,7 +137,7 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1);
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
                 perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
             }
 
@@ -154,13 +154,13 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
 
     /** w_{i,t}, shape (B, T), no gradient. */
     private NDArray weights(PolicyLossInput input, NDArray mask, DataType type) {
-        NDArray half = mask.zerosLike().add(0.5);
+        NDArray half = mask.zerosLike().add(Scalars.of(mask, 0.5));
         if (mixing == Mixing.AVERAGED || input.entropies() == null) {
             return half;
         }
         NDArray entropy = MaskedRows.zeroPadding(as(input.entropies(), type).stopGradient(), mask);
         NDArray largest = entropy.mul(mask).max(new int[]{1}, true);                 // (B, 1)
-        NDArray normalised = entropy.div(largest.maximum(1e-12)).clip(0, 1);
+        NDArray normalised = entropy.div(largest.maximum(Scalars.of(largest, 1e-12))).clip(0, 1);
         return NDArrays.where(largest.gt(0).broadcast(mask.getShape()), normalised, half);
     }
 

@@ -24,7 +24,8 @@ public enum LossAggregation {
     GRPO("grpo") {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
-            NDArray perSequence = maskedLoss.sum(new int[]{1}).div(mask.sum(new int[]{1}).maximum(1));
+            NDArray lengths = mask.sum(new int[]{1});
+            NDArray perSequence = maskedLoss.sum(new int[]{1}).div(lengths.maximum(Scalars.of(lengths, 1)));
             return perSequence.div(Scalars.of(perSequence, atLeastOne(input.globalSequences()))).sum();
         }
     },

@@ -39,7 +39,8 @@ final class MaskedRows {
 
     /** Σ_t x M / max(|y_i|, 1), shape (B, 1): 0 for a fully masked row, never 0/0. */
     static NDArray mean(NDArray x, NDArray mask) {
-        return sum(x, mask).div(lengths(mask).maximum(1));
+        NDArray lengths = lengths(mask);
+        return sum(x, mask).div(lengths.maximum(Scalars.of(lengths, 1)));
     }
 
     /** 1 for rows with at least one masked token, 0 for fully masked rows, shape (B, 1), the mask's type. */

@@ -30,7 +30,7 @@ import org.grpowb.api.RewardGroup;
  * of tied values unspecified.) Every rollout whose reward equals m gets A = 0, not only the pivot; only the pivot is
  * masked. The standard deviation is the sample one over all n rewards, pivot included, as in
  * {@link GroupNormalizedAdvantage}. A group whose rewards are all equal has A = 0 everywhere (its pivot is still
- * masked). The baseline reported for sign-flip detection is m.
+ * masked). The baseline reported for sign-flip detection is m, the rewards reported the weighted totals r_i.
  *
  * <p>Checked against the authors' code (lotusroot-kim/MC-GRPO, {@code grpo_trainer_*.py}): it divides by the median
  * absolute deviation + 1e-3 instead of the std, and then multiplies a group's non-zero advantages by
@@ -98,7 +98,7 @@ public final class MedianCenteredAdvantage implements GroupAdvantage {
         double[] a = new double[n];
         boolean[] keep = GroupRewardStatistics.keepAll(n);
         if (n == 0) {
-            return new GroupAdvantages(a, keep, 0.0);
+            return new GroupAdvantages(a, keep, 0.0, r);
         }
         int pivot = pivot(r);
         double m = r[pivot];
@@ -110,7 +110,7 @@ public final class MedianCenteredAdvantage implements GroupAdvantage {
             }
         }
         a[pivot] = 0.0;
-        return new GroupAdvantages(a, keep, m);
+        return new GroupAdvantages(a, keep, m, r);
     }
 
     /** The rollout at position ⌊(n − 1) / 2⌋ of the rewards sorted stably; n ≥ 1. */

@@ -30,7 +30,9 @@ import org.grpowb.api.RewardGroup;
  * advantages, so it neither enters the loss nor counts in the token-level normaliser, and the engine can replace it.
  * Uniformity is judged on the <em>unshaped</em> totals r_i = Σ_k w_k r_i^k, as the paper filters on accuracy
  * (verl's DAPO recipe, {@code filter_groups.metric: acc}), so all-correct groups whose lengths differ are dropped too.
- * The baseline reported is the mean shaped reward.
+ * The baseline reported is the mean shaped reward, and the rewards reported ({@link GroupAdvantages#rewards()}, r̃_i)
+ * are the shaped totals r_i + R_length(y_i): they are what was centred, so the engine's sign-flip check
+ * sign(A_i) ≠ sign(r̃_i − b_ref) compares like with like.
  *
  * @param shaping           whether the overlong penalty is added ({@code overlong_shaping})
  * @param cache             L_cache in tokens ({@code overlong_cache}), at least 1
@@ -78,7 +80,7 @@ public record OverlongShapedAdvantage(boolean shaping, int cache, boolean dropUn
             GroupAdvantages a = normalised.get(g);
             if (dropUniformGroups && allEqual(batch.get(g).totals())) {
                 out.add(new GroupAdvantages(new double[a.advantages().length], new boolean[a.keep().length],
-                        a.baseline()));
+                        a.baseline(), a.rewards()));
             } else {
                 out.add(a);
             }

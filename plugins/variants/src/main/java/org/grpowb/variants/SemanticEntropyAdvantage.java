@@ -27,7 +27,8 @@ import org.grpowb.api.RewardGroup;
  * follow the workbench's formula ({@code algorithms.md}): clusters by final answer, weighted by count, and the paper's
  * linear modulation f(x) = 1 − x with x = α · SE / SE_max, SE_max = log G. With G = 1 the factor is 1. The factor
  * lies in [1 − α, 1]: a group of G different answers gets A · (1 − α), a group that agrees keeps A. Every rollout is
- * kept; the baseline is the base estimator's.
+ * kept; the baseline and the rewards reported (r̃_i, the weighted totals: SEED-GRPO scales the advantage, not the
+ * reward) are the base estimator's.
  *
  * @param scaling the base advantage's {@code scale_rewards}
  * @param alpha   α ∈ [0, 1], how strongly uncertainty damps the update
@@ -52,7 +53,7 @@ public record SemanticEntropyAdvantage(RewardScaling scaling, double alpha) impl
             for (int i = 0; i < a.length; i++) {
                 a[i] *= factor;
             }
-            out.add(new GroupAdvantages(a, b.keep(), b.baseline()));
+            out.add(new GroupAdvantages(a, b.keep(), b.baseline(), b.rewards()));
         }
         return out;
     }

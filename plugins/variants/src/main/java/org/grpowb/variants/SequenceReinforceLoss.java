@@ -68,7 +68,9 @@ public record SequenceReinforceLoss(double tau) implements PolicyLoss {
                 perSequence = perSequence.add(logRatio.square().mul(Scalars.of(logRatio, tau / 2)));
             }
 
-            NDArray loss = perSequence.mul(active).div(Math.max(input.globalSequences(), 1L)).sum();
+            // a scalar in PyTorch memory, not a Java number: autograd keeps the divisor for backward (see Scalars)
+            NDArray loss = perSequence.mul(active)
+                    .div(Scalars.of(perSequence, Math.max(input.globalSequences(), 1L))).sum();
             Map<String, Double> m = new LinkedHashMap<>();
             double sequences = scalar(active.sum());
             m.put("seq_log_prob", sequences <= 0 ? 0.0 : scalar(sequenceLogProb.stopGradient().mul(active).sum()) / sequences);

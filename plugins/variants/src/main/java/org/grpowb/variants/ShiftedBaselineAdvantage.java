@@ -18,7 +18,8 @@ import org.grpowb.api.RewardGroup;
  * up of what was sampled, as in Trinity-RFT's {@code asymre} estimator). Centring uses
  * {@link GroupNormalizedAdvantage} with {@link RewardScaling#NONE}, so the centred part of an all-equal group is an
  * exact 0 before the shift. A group of one rollout is centred on itself (A = −τ); Trinity-RFT instead uses a
- * baseline of 0 there. The baseline reported for sign-flip detection is mean(r) + τ; every rollout is kept.
+ * baseline of 0 there. The baseline reported for sign-flip detection is mean(r) + τ, the rewards reported the
+ * weighted totals r_i; every rollout is kept.
  *
  * @param shift τ, added to the group mean
  */
@@ -42,7 +43,7 @@ public record ShiftedBaselineAdvantage(double shift) implements GroupAdvantage {
             for (int i = 0; i < shifted.length; i++) {
                 shifted[i] = a.advantages()[i] - shift;
             }
-            out.add(new GroupAdvantages(shifted, a.keep(), a.baseline() + shift));
+            out.add(new GroupAdvantages(shifted, a.keep(), a.baseline() + shift, a.rewards()));
         }
         return out;
     }

@@ -33,7 +33,8 @@ import org.grpowb.api.RewardGroup;
  * ranks' spacing differs) and use the per-token mean log-prob. We follow the workbench's formula
  * ({@code algorithms.md}: ranks among correct completions, sequence log-probability) by default and offer their
  * likelihood as {@code mean}. A length of 0 counts as 1. The baseline reported for sign-flip detection is the mean of
- * the shaped rewards.
+ * the shaped rewards, and the rewards reported ({@link GroupAdvantages#rewards()}, r̃_i) are the shaped ones, the
+ * values that were centred.
  *
  * @param scaling          the advantage's {@code scale_rewards}
  * @param rankPenalty      β_u ∈ [0, 1]

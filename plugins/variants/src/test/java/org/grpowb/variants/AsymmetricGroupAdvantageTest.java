@@ -53,6 +53,8 @@ class AsymmetricGroupAdvantageTest {
         assertEquals(-0.468, neg, 1e-5);
         assertEquals(0.64, a.baseline(), TOL);
         assertArrayEquals(new boolean[]{true, true, true, true}, a.keep());
+        // A-GRAE reweights advantages; r̃ is still the reward
+        assertArrayEquals(new double[]{1, 0.28, 1, 0.28}, a.rewards(), 0.0);
         // the training progress does not matter for this schedule, and advantages(batch) is the same
         assertArrayEquals(a.advantages(), estimator.advantages(List.of(RUNNING)).get(0).advantages(), 0.0);
     }

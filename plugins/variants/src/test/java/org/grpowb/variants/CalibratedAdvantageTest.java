@@ -53,6 +53,8 @@ class CalibratedAdvantageTest {
         assertArrayEquals(new double[]{-0.2 / s, -0.2 / s, -0.2 / s, -0.2 / s}, a.advantages(), TOL);
         assertEquals(-0.447213, a.advantages()[0], 1e-6);
         assertEquals(0.2, a.baseline(), TOL);
+        // r̃ holds the four real rollouts only, not the virtual r_max
+        assertArrayEquals(new double[]{0, 0, 0, 0}, a.rewards(), 0.0);
         assertArrayEquals(new boolean[]{true, true, true, true}, a.keep());
     }
 

@@ -90,8 +90,9 @@ class DecoupledRewardAdvantageTest {
         double f = Math.sqrt(1.0 / 3) + EPS;
         double[] expected = {0.75 / c - 0.25 / f, -0.25 / c + 0.25 / f, -0.25 / c + 0.25 / f, -0.25 / c - 0.25 / f};
         assertArrayEquals(expected, gdpo(false, g).get(0).advantages(), TOL);
-        // the baseline is the mean weighted total: (1 + 0.5 + 0.5 + 0) / 4
+        // the baseline is the mean weighted total: (1 + 0.5 + 0.5 + 0) / 4, and r̃ the weighted totals themselves
         assertEquals(0.5, gdpo(false, g).get(0).baseline(), TOL);
+        assertArrayEquals(new double[]{1, 0.5, 0.5, 0}, gdpo(true, g).get(0).rewards(), TOL);
     }
 
     @Test

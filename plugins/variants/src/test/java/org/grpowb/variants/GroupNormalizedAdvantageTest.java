@@ -88,6 +88,8 @@ class GroupNormalizedAdvantageTest {
         assertArrayEquals(new double[]{(5.0 / 6) / s, (-1.0 / 6) / s, (-2.0 / 3) / s}, a.advantages(), TOL);
         assertArrayEquals(new double[]{1.091088, -0.218218, -0.872870}, a.advantages(), 1e-6);
         assertEquals(2.0 / 3, a.baseline(), TOL);
+        // r̃ for sign flips: the weighted totals the estimator centred
+        assertArrayEquals(new double[]{1.5, 0.5, 0}, a.rewards(), TOL);
     }
 
     @Test

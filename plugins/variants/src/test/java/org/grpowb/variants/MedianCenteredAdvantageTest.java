@@ -79,6 +79,7 @@ class MedianCenteredAdvantageTest {
         assertArrayEquals(new double[]{1.264907, -1.264907, 0, -0.632453, 0.632453}, a.advantages(), 1e-6);
         assertArrayEquals(new boolean[]{true, true, false, true, true}, a.keep());
         assertEquals(0.5, a.baseline(), 0.0);
+        assertArrayEquals(new double[]{0.9, 0.1, 0.5, 0.3, 0.7}, a.rewards(), 0.0);
 
         GroupAdvantages none = one(Scale.NONE, 0.9, 0.1, 0.5, 0.3, 0.7);
         assertArrayEquals(new double[]{0.4, -0.4, 0, -0.2, 0.2}, none.advantages(), 1e-15);

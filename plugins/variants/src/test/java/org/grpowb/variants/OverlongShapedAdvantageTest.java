@@ -72,6 +72,8 @@ class OverlongShapedAdvantageTest {
         assertArrayEquals(new double[]{1.024694, 0.439155, -1.317464, -0.146385}, a.advantages(), 1e-6);
         assertEquals(0.125, a.baseline(), TOL);
         assertArrayEquals(new boolean[]{true, true, true, true}, a.keep());
+        // r̃ for sign flips is the shaped reward: rollout 1 (correct, −0.5) sits above the mean 0.125, rollout 2 below
+        assertArrayEquals(new double[]{1, 0.5, -1, 0}, a.rewards(), TOL);
     }
 
     @Test
@@ -85,6 +87,8 @@ class OverlongShapedAdvantageTest {
         // a group without a budget (the rewards-only constructor: L_max 0) is never shaped
         GroupAdvantages noBudget = one(new OverlongShapedAdvantage(true, 2, true), RewardGroup.scalar("p", 1, 1, 0, 0, 0));
         assertArrayEquals(a.advantages(), noBudget.advantages(), 0.0);
+        // unshaped, r̃ is the reward itself
+        assertArrayEquals(new double[]{1, 0, 0, 0}, a.rewards(), 0.0);
     }
 
     @Test
@@ -96,6 +100,8 @@ class OverlongShapedAdvantageTest {
         assertArrayEquals(new boolean[]{false, false, false}, dropped.keep());
         assertArrayEquals(new double[]{0, 0, 0}, dropped.advantages(), 0.0);
         assertTrue(dropped.allZero());
+        // a dropped group still reports what the estimator saw: the shaped rewards 1, 0, 1
+        assertArrayEquals(new double[]{1, 0, 1}, dropped.rewards(), TOL);
         // kept without dynamic sampling: the length penalty alone ranks them, mean 2/3, std sqrt(1/3) = 0.577350,
         // A = 0.577349, −1.154699, 0.577349
         GroupAdvantages kept = one(new OverlongShapedAdvantage(true, 2, false), allCorrect);

@@ -52,6 +52,11 @@ final class PolicyLossFixture implements BeforeEachCallback, AfterEachCallback {
         return input(batch, type, array(batch.logProbs(), type));
     }
 
+    /** The batch in float64 with the given log π_θ (e.g. one the caller put on the gradient tape). */
+    PolicyLossInput input(MicroBatch batch, NDArray logProbs) {
+        return input(batch, DataType.FLOAT64, logProbs);
+    }
+
     /**
      * Runs the loss on the batch (float64) with log π_θ on the gradient tape and back-propagates its scalar; the
      * output's values and metrics stay readable afterwards.

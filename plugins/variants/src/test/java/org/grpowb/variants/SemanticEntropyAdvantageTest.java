@@ -70,6 +70,8 @@ class SemanticEntropyAdvantageTest {
         assertArrayEquals(new double[]{0.3125, 0.3125, -0.3125, -0.3125}, a.advantages(), TOL);
         assertEquals(0.5, a.baseline(), TOL);
         assertArrayEquals(new boolean[]{true, true, true, true}, a.keep());
+        // SEED-GRPO scales advantages, not rewards: r̃ is the base estimator's, the totals
+        assertArrayEquals(new double[]{1, 1, 0, 0}, a.rewards(), 0.0);
     }
 
     @Test

@@ -38,6 +38,8 @@ class ShiftedBaselineAdvantageTest {
         assertArrayEquals(new double[]{2.0 / 3 + 0.1, -1.0 / 3 + 0.1, -1.0 / 3 + 0.1}, a.advantages(), TOL);
         assertArrayEquals(new double[]{0.766667, -0.233333, -0.233333}, a.advantages(), 1e-6);
         assertEquals(1.0 / 3 - 0.1, a.baseline(), TOL);
+        // the shift moves the baseline, not the rewards
+        assertArrayEquals(new double[]{1, 0, 0}, a.rewards(), 0.0);
     }
 
     @Test

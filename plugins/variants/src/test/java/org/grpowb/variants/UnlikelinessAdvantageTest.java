@@ -55,6 +55,8 @@ class UnlikelinessAdvantageTest {
         assertArrayEquals(new double[]{0.515625, 0.453125, -0.484375, -0.484375}, a.advantages(), TOL);
         assertEquals(0.484375, a.baseline(), TOL);
         assertArrayEquals(new boolean[]{true, true, true, true}, a.keep());
+        // r̃ for sign flips is the shaped reward, not the raw 1, 1, 0, 0
+        assertArrayEquals(new double[]{1, 0.9375, 0, 0}, a.rewards(), TOL);
 
         // scale group: the same centred rewards over their sample std sqrt(Σ d² / 3)
         double[] d = {0.515625, 0.453125, -0.484375, -0.484375};
@@ -72,8 +74,11 @@ class UnlikelinessAdvantageTest {
         // rewards 1, 1, 1, 1, log-probs −4, −1, −3, −2: ranks 0, 3, 1, 2; shaped 1, 0.8125, 0.9375, 0.875, mean 0.90625;
         // scale none: A = 0.09375, −0.09375, 0.03125, −0.03125 (GRPO: all 0)
         RewardGroup g = group(new double[]{1, 1, 1, 1}, -4, -1, -3, -2);
-        assertArrayEquals(new double[]{0.09375, -0.09375, 0.03125, -0.03125},
-                one(estimator(RewardScaling.NONE), g).advantages(), TOL);
+        GroupAdvantages a = one(estimator(RewardScaling.NONE), g);
+        assertArrayEquals(new double[]{0.09375, -0.09375, 0.03125, -0.03125}, a.advantages(), TOL);
+        // with the raw rewards (all 1) no advantage could be told apart from a flip; the shaped ones explain the signs
+        assertArrayEquals(new double[]{1, 0.8125, 0.9375, 0.875}, a.rewards(), TOL);
+        assertEquals(0.90625, a.baseline(), TOL);
     }
 
     @Test

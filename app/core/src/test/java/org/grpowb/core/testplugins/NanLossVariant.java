@@ -1,5 +1,6 @@
 package org.grpowb.core.testplugins;
 
+import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
 import org.grpowb.api.GroupAdvantage;
@@ -50,12 +51,23 @@ public final class NanLossVariant implements GrpoVariant {
     public PolicyLoss loss(Settings settings) {
         int after = settings.integer("nan_after_calls");
         return in -> {
-            var l = in.logProbs().mul(in.advantages()).mul(in.mask()).sum().neg().div(Math.max(1, in.globalActiveTokens()));
+            var l = in.logProbs().mul(in.advantages()).mul(in.mask()).sum().neg()
+                    .div(scalar(in.logProbs(), Math.max(1, in.globalActiveTokens())));
             if (CALLS.incrementAndGet() > after) {
-                l = l.mul(Double.NaN);
+                l = l.mul(scalar(l, Double.NaN));
             }
             return new PolicyLossOutput(l, Map.of());
         };
+    }
+
+    /**
+     * A scalar operand in PyTorch memory: a Java number passed to {@code div} or {@code mul} is wrapped in a tensor over
+     * a Java buffer that is closed after the op while autograd keeps it for the backward pass.
+     */
+    private static NDArray scalar(NDArray like, double value) {
+        try (NDArray wrapped = like.getManager().create(value)) {
+            return wrapped.toType(like.getDataType(), true);
+        }
     }
 
     @Override

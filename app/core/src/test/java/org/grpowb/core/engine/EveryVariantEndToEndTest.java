@@ -110,7 +110,9 @@ class EveryVariantEndToEndTest {
     @Test
     void everyRegisteredVariantHasACheck() {
         List<String> checked = cases().map(Case::variant).sorted().toList();
-        List<String> registered = PluginRegistry.discover().variantNames().stream().sorted().toList();
+        // test_* variants are this module's test plugins (a NaN loss), not the workbench's
+        List<String> registered = PluginRegistry.discover().variantNames().stream()
+                .filter(n -> !n.startsWith("test_")).sorted().toList();
         assertEquals(registered, checked, "every registered variant needs an end-to-end check");
     }
 

@@ -95,15 +95,20 @@ final class CompareCommand implements Callable<Integer> {
                 TrainCommand.putNumber(o, "mean_entropy", r.meanEntropy());
                 TrainCommand.putNumber(o, "tokens_per_s", r.tokensPerS());
                 TrainCommand.putNumber(o, "wall_s", r.wallSeconds());
+                if (r.passK() > 0) {
+                    TrainCommand.putNumber(o, "eval_pass_at_" + r.passK() + "_after", r.evalPassAtKAfter());
+                }
+                TrainCommand.putNumber(o, "median_step_ms", r.medianStepMs());
             }
             System.out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
         } else {
-            System.out.printf("%-16s %5s %8s %8s %9s %9s %8s %9s %7s%n", "arm", "run", "eval@0", "eval@end",
-                    "flip rate", "zero-adv", "entropy", "tokens/s", "wall s");
+            System.out.printf("%-28s %5s %8s %8s %9s %9s %9s %8s %9s %8s %7s%n", "arm", "run", "eval@0", "eval@end",
+                    "pass@k", "flip rate", "zero-adv", "entropy", "tokens/s", "step ms", "wall s");
             for (RunComparison r : rows) {
-                System.out.printf("%-16s %5d %7.1f%% %7.1f%% %9.3f %9.3f %8.3f %9.0f %7.1f%n", r.label(), r.runId(),
-                        100 * r.evalAccuracyBefore(), 100 * r.evalAccuracyAfter(), r.meanFlipRate(), r.zeroAdvFrac(),
-                        r.meanEntropy(), r.tokensPerS(), r.wallSeconds());
+                System.out.printf("%-28s %5d %7.1f%% %7.1f%% %8.1f%% %9.4f %9.3f %8.3f %9.0f %8.1f %7.1f%n", r.label(),
+                        r.runId(), 100 * r.evalAccuracyBefore(), 100 * r.evalAccuracyAfter(), 100 * r.evalPassAtKAfter(),
+                        r.meanFlipRate(), r.zeroAdvFrac(), r.meanEntropy(), r.tokensPerS(), r.medianStepMs(),
+                        r.wallSeconds());
             }
             System.out.println("store: " + storeFile);
         }

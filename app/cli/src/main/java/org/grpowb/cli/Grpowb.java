@@ -20,6 +20,8 @@ public final class Grpowb implements Runnable {
         if (args.length == 0) {
             args = new String[]{"train", sampleProject().toString()};
         }
+        // After a SIGINT or SIGTERM this blocks until the shutdown hooks return, and the JVM exits with the signal's
+        // status: `train`'s hook (GracefulStop) waits only for the command to return, never for this exit.
         System.exit(cli.execute(args));
     }
 

@@ -38,12 +38,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per step, then a summary line")
     boolean json;
 
+    /** The newest step the run has completed, read by the shutdown hook's message. */
+    private volatile int lastStep;
+
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
         String projectName = project.name();
         Path storeFile = ProjectOptions.ensureParent(store != null ? store : opts.defaultStore(project));
-        try (RunStore runStore = RunStore.open(storeFile)) {
+        // closed last, after the store: a signal's shutdown waits until the run's rows are written and the store closed
+        try (GracefulStop stop = new GracefulStop(GracefulStop.WAIT, System.err);
+             RunStore runStore = RunStore.open(storeFile)) {
             Long resumeId = null;
             if (resume) {
                 RunInfo info = runId != null
@@ -58,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
             int total = project.training().steps();
             ProgressBar bar = json ? null : new ProgressBar(System.err, total);
             TrainingRun run = new TrainingRun(project, runStore, e -> onEvent(e, bar));
-            Runtime.getRuntime().addShutdownHook(new Thread(run::requestStop));
+            stop.watch(run, () -> Math.min(lastStep + 1, total), bar != null);
             RunSummary s = resumeId == null ? run.start() : run.resume(resumeId);
             if (bar != null) {
                 bar.finish();
@@ -87,8 +92,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void onEvent(RunEvent e, ProgressBar bar) {
-        if (e instanceof RunEvent.StepCompleted sc) {
+        if (e instanceof RunEvent.Started st) {
+            lastStep = st.firstStep() - 1;
+        } else if (e instanceof RunEvent.StepCompleted sc) {
             StepMetrics m = sc.step().metrics();
+            lastStep = m.step();
             if (json) {
                 System.out.println(stepJson(m));
             } else {

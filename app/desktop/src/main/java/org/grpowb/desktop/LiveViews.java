@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javafx.concurrent.Task;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
 import org.grpowb.core.run.EvalRecord;
+import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
 import org.grpowb.core.store.RunStore;
@@ -25,7 +25,8 @@ import org.grpowb.desktop.shell.LongWork;
 /**
  * The live dashboard and the token inspector of the current run, fed once per frame. The inspector follows the newest
  * step unless the user picks another with the step slider; recent steps are kept in memory, older ones are loaded from
- * the run store on a background thread.
+ * the run store on a background thread. The live run's tokens are decoded with the open project's tokenizer, a stored
+ * run's with the tokenizer of the model it was trained with ({@link RunCodecs}).
  */
 final class LiveViews {
 
@@ -45,6 +46,9 @@ final class LiveViews {
         }
     };
     private Supplier<Path> storeFile = () -> null;
+    private RunCodecs codecs = RunCodecs.NONE;
+    private RunCodecs.Decoding decoding = RunCodecs.NONE.live();
+    private Consumer<String> onDecodingProblem = problem -> { };
     private boolean following = true;
     private boolean dashboardShown = true;
     private boolean inspectorShown = true;
@@ -55,10 +59,10 @@ final class LiveViews {
     private long storedRunId = -1;
     private boolean updatingSlider;
 
-    LiveViews(RunSession session, IntFunction<String> tokenText, LongWork work) {
+    LiveViews(RunSession session, LongWork work) {
         this.session = session;
         this.work = work;
-        this.inspector = new InspectorView(new InspectorModel(tokenText));
+        this.inspector = new InspectorView(new InspectorModel(decoding::tokenText));
         stepSlider.setId("stepSlider");
         stepSlider.setMajorTickUnit(1);
         stepSlider.setSnapToTicks(true);
@@ -90,6 +94,31 @@ final class LiveViews {
         this.storeFile = file;
     }
 
+    /** The open project's tokenizer, which decodes the live run, and its plugins, which find a stored run's. */
+    void codecs(RunCodecs c) {
+        codecs = c;
+        if (storedRunId < 0) {
+            decodeWith(c.live());
+        }
+    }
+
+    /** Told, on the UI thread, when a stored run opened here cannot be decoded with its own tokenizer, and why. */
+    void onDecodingProblem(Consumer<String> c) {
+        onDecodingProblem = c;
+    }
+
+    /** How the inspector now decodes token ids. */
+    RunCodecs.Decoding decoding() {
+        return decoding;
+    }
+
+    private void decodeWith(RunCodecs.Decoding d) {
+        if (!d.equals(decoding)) {
+            decoding = d;
+            inspector.model().setTokenText(d::tokenText);
+        }
+    }
+
     DashboardView dashboard() {
         return dashboard;
     }
@@ -100,6 +129,7 @@ final class LiveViews {
 
     void clear() {
         storedRunId = -1;
+        decodeWith(codecs.live());
         pendingStep = null;
         dashboardStale = false;
         dashboard.model().clear();
@@ -160,11 +190,17 @@ final class LiveViews {
      */
     void openStored(long runId) {
         Path file = storeFile.get();
-        record Loaded(List<StepMetrics> metrics, List<EvalRecord> evals, StepRecord last) { }
+        RunCodecs known = codecs;
+        record Loaded(List<StepMetrics> metrics, List<EvalRecord> evals, StepRecord last,
+                      RunCodecs.Decoding decoding) { }
         work.submit("Opening run " + runId, new Task<Loaded>() {
             @Override
             protected Loaded call() {
                 try (RunStore store = RunStore.open(file)) {
+                    updateMessage("finding its tokenizer");
+                    RunInfo info = store.run(runId).orElseThrow(() ->
+                            new IllegalArgumentException("no run " + runId + " in " + file));
+                    RunCodecs.Decoding decoding = known.of(info);
                     updateMessage("reading its metrics");
                     List<StepMetrics> metrics = store.metrics(runId);
                     if (isCancelled()) {
@@ -176,12 +212,16 @@ final class LiveViews {
                     updateMessage("reading its last step");
                     StepRecord last = metrics.isEmpty() ? null
                             : store.step(runId, metrics.get(metrics.size() - 1).step()).orElse(null);
-                    return new Loaded(metrics, evals, last);
+                    return new Loaded(metrics, evals, last, decoding);
                 }
             }
         }, loaded -> {
             clear();
             storedRunId = runId;
+            decodeWith(loaded.decoding());
+            if (!loaded.decoding().problem().isEmpty()) {
+                onDecodingProblem.accept(loaded.decoding().problem());
+            }
             dashboard.model().append(loaded.metrics(), loaded.evals());
             dashboard.refresh();
             if (loaded.last() != null) {

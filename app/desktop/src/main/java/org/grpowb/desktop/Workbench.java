@@ -104,7 +104,6 @@ public final class Workbench {
     private Project project;
     private RunConfigView config;
     private RunHistoryView history;
-    private TokenCodec codec;
     private Task<?> evaluation;
     private final PluginTrust trust;
     /** SHA-256 of plugin jars the user declined to trust in this session. */
@@ -132,7 +131,7 @@ public final class Workbench {
         this.prefs = prefs;
         this.recent = new RecentProjects(prefs);
         this.projectDir = projectDir;
-        this.views = new LiveViews(session, this::codecText, work);
+        this.views = new LiveViews(session, work);
         this.history = new RunHistoryView(storeFile(), work);
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
@@ -159,6 +158,7 @@ public final class Workbench {
             editors.getSelectionModel().select(welcomeTab);
         }
         views.storeFile(this::storeFile);
+        views.onDecodingProblem(this::decodingProblem);
         session.onFrame(this::onFrame);
         session.stateProperty().addListener((o, was, now) -> {
             log("run " + now.name().toLowerCase(Locale.ROOT)
@@ -289,7 +289,7 @@ public final class Workbench {
     /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
     private void load(Path dir, long generation, List<PluginJar> toTrust) {
         record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems,
-                      List<String> jars) { }
+                      List<String> jars, RunCodecs codecs) { }
         work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
             @Override
             protected Opened call() {
@@ -300,8 +300,9 @@ public final class Workbench {
                         + (plugins.untrusted().contains(j) ? " · not trusted"
                         : plugins.problems().stream().anyMatch(m -> m.contains("/" + j.name() + " "))
                         ? " · failed to load" : " · loaded")).toList();
+                TokenCodec codec = p.model().factory().codec(p.model().settings());
                 return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
-                        plugins.problems(), jars);
+                        plugins.problems(), jars, new RunCodecs(plugins, codec));
             }
         }, opened -> {
             if (generation != openGeneration) {
@@ -309,7 +310,7 @@ public final class Workbench {
             }
             opened.pluginProblems().forEach(p -> problems.add(Problem.of(p)));
             project = opened.project();
-            codec = null;
+            views.codecs(opened.codecs());
             config = new RunConfigView(opened.config());
             configTab.setContent(config);
             explorer.show(project, opened.files(), opened.jars());
@@ -332,6 +333,7 @@ public final class Workbench {
             return;
         }
         project = null;
+        views.codecs(RunCodecs.NONE);
         configTab.setContent(new Label("fix the project's problems (see Problems) to edit its configuration"));
         explorer.showUnopened(dir);
         title.set("GRPO Workbench — " + dir.getFileName());
@@ -610,15 +612,11 @@ public final class Workbench {
         views.accept(steps, evals, last);
     }
 
-    /** Token text from the open project's model codec (ids are what the store keeps). */
-    private String codecText(int id) {
-        if (project == null) {
-            return "#" + id;
-        }
-        if (codec == null) {
-            codec = project.model().factory().codec(project.model().settings());
-        }
-        return codec.tokenText(id);
+    /** A stored run shown with a stand-in tokenizer: its text may be wrong, so the user is told, not only logged. */
+    private void decodingProblem(String problem) {
+        problems.add(Problem.of(problem));
+        notifier.info(problem);
+        log(problem);
     }
 
     /** Lists the store's runs in the explorer, reading the store in the background. */

@@ -40,7 +40,7 @@ public final class InspectorModel {
     public record TextHit(int group, int rollout, int offset) {
     }
 
-    private final IntFunction<String> tokenText;
+    private final ObjectProperty<IntFunction<String>> tokenText = new SimpleObjectProperty<>(this, "tokenText");
     private final ObjectProperty<StepRecord> step = new SimpleObjectProperty<>(this, "step");
     private final IntegerProperty groupIndex = new SimpleIntegerProperty(this, "groupIndex", 0);
     private final ObjectProperty<Signal> signal = new SimpleObjectProperty<>(this, "signal", Signal.ADVANTAGE);
@@ -54,7 +54,7 @@ public final class InspectorModel {
 
     /** @param tokenText the text of a token id, e.g. the run's model codec's {@code tokenText} */
     public InspectorModel(IntFunction<String> tokenText) {
-        this.tokenText = Objects.requireNonNull(tokenText);
+        this.tokenText.set(Objects.requireNonNull(tokenText));
         step.addListener((o, a, b) -> {
             int n = b == null ? 0 : b.groups().size();
             if (groupIndex.get() >= n || groupIndex.get() < 0) {
@@ -158,14 +158,27 @@ public final class InspectorModel {
         return getScale().colour(value(rollout, token));
     }
 
-    /** The text of a token id, as given to the constructor. */
-    IntFunction<String> tokenTextById() {
+    /**
+     * How token ids become text: the tokenizer of the model the shown run was trained with. A stored run of another
+     * model brings its own, so the view lays its tokens out again when this changes.
+     */
+    public ReadOnlyObjectProperty<IntFunction<String>> tokenTextProperty() {
         return tokenText;
+    }
+
+    /** Decodes token ids with {@code tokenText} from now on; set it before (or with) a step of another run. */
+    public void setTokenText(IntFunction<String> tokenText) {
+        this.tokenText.set(Objects.requireNonNull(tokenText));
+    }
+
+    /** The text of a token id, by the decoding in force. */
+    IntFunction<String> tokenTextById() {
+        return tokenText.get();
     }
 
     /** The raw text of a token of the shown group. */
     public String tokenText(int rollout, int token) {
-        String s = tokenText.apply(rollout(rollout).trace().tokenIds()[token]);
+        String s = tokenText.get().apply(rollout(rollout).trace().tokenIds()[token]);
         return s == null ? "" : s;
     }
 

@@ -140,6 +140,11 @@ public final class InspectorView extends BorderPane {
         model.groupIndexProperty().addListener((o, a, b) -> syncSelection());
         model.signalProperty().addListener((o, a, b) -> syncSelection());
         model.groupProperty().addListener((o, a, b) -> showGroup(b));
+        model.tokenTextProperty().addListener((o, a, b) -> {
+            rowLayouts.decodeWith(b);
+            cells.forEach(c -> c.tokenStrip().relayout());
+            showGroup(model.getGroup());
+        });
         model.scaleProperty().addListener((o, a, b) -> {
             showLegend();
             cells.forEach(c -> c.tokenStrip().redraw());

@@ -10,7 +10,7 @@ import org.grpowb.core.run.GroupRecord;
  * over a row costs nothing.
  */
 final class RowLayouts {
-    private final TokenTexts texts;
+    private TokenTexts texts;
     private final double charWidth;
     private final double lineHeight;
     // kept per row with the width it was wrapped to: a row measured at another width (the list's sizing cell before
@@ -36,6 +36,13 @@ final class RowLayouts {
             layouts[rollout] = l;
         }
         return l;
+    }
+
+    /** Decodes ids with {@code tokenText} from now on (another run's tokenizer): every row is laid out again. */
+    void decodeWith(IntFunction<String> tokenText) {
+        texts = new TokenTexts(tokenText);
+        group = null;
+        layouts = new TokenLayout[0];
     }
 
     /** The text drawn in a token's box. */

@@ -82,6 +82,13 @@ final class TokenStrip extends Region {
         }
     }
 
+    /** Drops the row's layout (its token boxes were sized for another tokenizer's text) and paints it again. */
+    void relayout() {
+        layout = null;
+        needsPaint = true;
+        requestLayout();
+    }
+
     private TokenLayout layoutFor(double width) {
         double w = Math.max(width, 4 * CHAR_WIDTH + 2 * TokenLayout.PAD);
         if (rollout < 0 || model.getGroup() == null || rollout >= model.rolloutCount()) {

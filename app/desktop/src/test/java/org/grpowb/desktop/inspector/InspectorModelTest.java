@@ -11,6 +11,15 @@ class InspectorModelTest {
     private final InspectorModel model = new InspectorModel(Steps.TEXT);
 
     @Test
+    void anotherRunsTokenizerDecodesTheSameIds() {
+        model.setStep(Steps.small());
+        assertEquals(" the", model.tokenText(0, 0));
+        model.setTokenText(id -> "<" + id + ">");
+        assertEquals("<1>", model.tokenText(0, 0));
+        assertTrue(model.tokenDetails(0, 0).contains("\"<1>\" (id 1)"), model.tokenDetails(0, 0));
+    }
+
+    @Test
     void advantageIsDivergingAroundZeroScaledByTheGroupsLargestMagnitude() {
         model.setStep(Steps.small());
         ColourScale s = model.getScale();

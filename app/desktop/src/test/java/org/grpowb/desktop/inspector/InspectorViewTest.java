@@ -199,6 +199,16 @@ class InspectorViewTest extends ApplicationTest {
                 .map(w -> ((Tooltip) w).getText()).findFirst().orElse(null);
     }
 
+    @Test
+    void anotherRunsTokenizerLaysTheRowsOutWithItsText() {
+        show(Steps.small());
+        double before = onFx(() -> view.tokenBounds(0, 2).getWidth()); // id 3, "t3"
+        interact(() -> model.setTokenText(id -> " word" + id + "long"));
+        double after = onFx(() -> view.tokenBounds(0, 2).getWidth());
+        assertTrue(after > 2 * before, "the box of ' word3long' is wider than that of 't3': " + before + " -> " + after);
+        assertTrue(view.tokenDetailsAt(0, 2).contains("\" word3long\" (id 3)"), view.tokenDetailsAt(0, 2));
+    }
+
     private Color pixelOfToken(int rollout, int token) {
         return onFx(() -> {
             Bounds screen = view.tokenBounds(rollout, token);

@@ -107,6 +107,8 @@ final class ShowCommand implements Callable<Integer> {
                     to.put("advantage", t.advantages()[i]);
                     if (t.thr() != null) {
                         to.put("thr", t.thr()[i]);
+                    } else {
+                        to.putNull("thr"); // absent: the group has no correct and wrong completion to measure against
                     }
                 }
             }
@@ -139,9 +141,7 @@ final class ShowCommand implements Callable<Integer> {
                     if (t.clipped() != null && t.clipped()[i] != 0) {
                         sb.append(" clipped");
                     }
-                    if (t.thr() != null) {
-                        sb.append(String.format(" THR=%+.4f", t.thr()[i]));
-                    }
+                    sb.append(t.thr() != null ? String.format(" THR=%+.4f", t.thr()[i]) : " THR=—");
                     if (i + 1 < t.length()) {
                         sb.append(" | ");
                     }

@@ -122,6 +122,21 @@ class CliTest {
         for (String k : List.of("text", "logprob", "logprob_current", "ratio", "clipped", "entropy", "advantage", "thr")) {
             assertTrue(token.has(k), "token lacks " + k + ": " + token);
         }
+        // THR is a number in groups with a correct and a wrong completion, null (absent) elsewhere
+        for (JsonNode g : step.path("groups")) {
+            boolean correct = false;
+            boolean wrong = false;
+            for (JsonNode ro : g.path("rollouts")) {
+                correct |= ro.path("verdict").asText().equals("correct");
+                wrong |= !ro.path("verdict").asText().equals("correct");
+            }
+            boolean mixed = correct && wrong;
+            for (JsonNode ro : g.path("rollouts")) {
+                for (JsonNode t : ro.path("tokens")) {
+                    assertEquals(mixed, t.path("thr").isNumber(), "thr of a token in a " + (mixed ? "" : "un") + "mixed group: " + t);
+                }
+            }
+        }
 
         Result text = run("show", "--store", store.toString(), "--run", done.path("run_id").asText(), "--step", "1");
         assertTrue(text.out().contains("group 0") && text.out().contains("lp=") && text.out().contains("THR="), text.out());

@@ -22,6 +22,16 @@ public record ClippedLossSettings(double beta, double epsilon, double epsilonHig
     /** {@link Grpo}'s defaults: β = 0.04, ε = 0.2, ε_high = ε, per-sequence mean ({@code grpo}). */
     public static final ClippedLossSettings GRPO_DEFAULTS = new ClippedLossSettings(0.04, 0.2, -1, LossAggregation.GRPO);
 
+    /**
+     * verl's actor defaults ({@code verl/trainer/config/actor/actor.yaml}), for variants named after verl's advantage
+     * estimators: β = 0 because {@code use_kl_loss} is false by default (its {@code kl_loss_coef} of 0.001 applies only
+     * once that is switched on), ε = {@code clip_ratio} = 0.2 with {@code clip_ratio_high} the same, and
+     * {@code dapo} aggregation, which is verl's default {@code loss_agg_mode: token-mean} (every response token of the
+     * batch weighs the same). verl's dual-clip bound ({@code clip_ratio_c} = 3, a cap on the loss of negative-advantage
+     * tokens whose ratio exceeds 3) is not part of {@link ClippedTokenLoss}.
+     */
+    public static final ClippedLossSettings VERL_DEFAULTS = new ClippedLossSettings(0.0, 0.2, -1, LossAggregation.DAPO);
+
     public ClippedLossSettings {
         Objects.requireNonNull(lossType, "lossType");
     }

@@ -22,7 +22,7 @@ import org.grpowb.api.PolicyLossOutput;
  * <pre>
  *   ρ_{i,t}  = exp(log π_θ − log π_old)
  *   KL_{i,t} = exp(log π_ref − log π_θ) − (log π_ref − log π_θ) − 1     (k3 estimator, unbiased and ≥ 0)
- *   ℓ_{i,t}  = −( min(ρ A, clip(ρ, 1 − ε_low, 1 + ε_high) A) − β KL )
+ *   ℓ_{i,t}  = −( min(ρ A_{i,t}, clip(ρ, 1 − ε_low, 1 + ε_high) A_{i,t}) − β KL )    A_{i,t}: the token's own advantage
  *   L        = aggregation of ℓ over masked tokens           ({@link LossAggregation}, TRL's {@code loss_type})
  * </pre>
  *

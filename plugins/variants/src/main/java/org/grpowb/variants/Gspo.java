@@ -9,8 +9,10 @@ import org.grpowb.api.Settings;
 
 /**
  * GSPO, from "Group Sequence Policy Optimization" (Zheng et al. 2025): GRPO's group-normalised advantages
- * ({@link GroupNormalizedAdvantage}, group std) with the importance ratio, the clipping and the reward all at the
- * level of the whole completion ({@link ClippedSequenceLoss}).
+ * ({@link GroupNormalizedAdvantage}, group std) with the importance ratio and the clipping at the level of the whole
+ * completion, in the paper's token form GSPO-token ({@link ClippedSequenceLoss}): every token carries the sequence
+ * ratio and its own advantage, so per-token advantages (THR reweighting) are honoured, and with one advantage per
+ * completion it is GSPO exactly.
  *
  * <p>Settings, named as in TRL's {@code GRPOConfig} for GSPO ({@code importance_sampling_level="sequence"}):
  * {@code epsilon} 3e-4 and {@code epsilon_high} 4e-4 (the paper's clipping ranges, section 5.1: a sequence ratio is

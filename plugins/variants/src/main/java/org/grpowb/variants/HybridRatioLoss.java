@@ -26,9 +26,14 @@ import org.grpowb.api.PolicyLossOutput;
  *   s_i     = exp( (1/|y_i|) Σ_t (log π_θ − log π_old) )               sequence ratio (GSPO)
  *   ρ̃_{i,t}  = w_{i,t} ρ_{i,t} + (1 − w_{i,t}) s_i                    unclipped mix
  *   ρ_mix   = w_{i,t} clip(ρ_{i,t}, 1 − ε_low, 1 + ε_high) + (1 − w_{i,t}) clip(s_i, 1 − ε^s_low, 1 + ε^s_high)
- *   ℓ_{i,t} = −min(ρ̃_{i,t} A_i, ρ_mix A_i) + β KL_{i,t}                KL: k3, as in {@link ClippedTokenLoss}
+ *   ℓ_{i,t} = −min(ρ̃_{i,t} A_{i,t}, ρ_mix A_{i,t}) + β KL_{i,t}        KL: k3, as in {@link ClippedTokenLoss}
  *   L       = aggregation of ℓ over masked tokens                      ({@link LossAggregation}, default grpo)
  * </pre>
+ *
+ * <p>A_{i,t} is each token's own advantage as the engine hands it over: the rollout's A_i broadcast, or a per-token
+ * value where reweighting (THR, {@code top_entropy_quantile}) made one. Both branches multiply it token by token: the
+ * sequence branch's gradient on any token of a completion is proportional to Σ_t (1 − w_{i,t}) A_{i,t} s_i / |y_i|
+ * over its unclipped tokens t, each token's advantage with its own weight, never an average of the advantages.
  *
  * <p>Choices (the paper's abstract fixes the structure; its full method and code were not available to check):
  * <ul>

@@ -48,14 +48,6 @@ final class MaskedRows {
         return lengths(mask).gt(0).toType(mask.getDataType(), false);
     }
 
-    /**
-     * The rollout's advantage A_i read back from the per-token advantages the engine broadcast: their mean over the
-     * row's masked tokens, shape (B, 1); 0 for a fully masked row.
-     */
-    static NDArray rowAdvantage(NDArray advantages, NDArray mask) {
-        return mean(zeroPadding(advantages, mask), mask);
-    }
-
     static double scalar(NDArray x) {
         return x.toType(DataType.FLOAT64, false).getDouble();
     }

@@ -16,14 +16,17 @@ import org.grpowb.api.Settings;
  * {@code loss_type} selects the aggregation of each of those forms.
  *
  * <p>Settings: {@code beta}, {@code epsilon}, {@code epsilon_high}, {@code loss_type} as in {@link Grpo}, and
- * {@code scale} ({@code std}, the default, or {@code none}): what r_i − median is divided by.
+ * {@code scale}: what r_i − median is divided by — {@code std} (the default, the workbench's formula in
+ * {@code algorithms.md}: the sample std of the G + 1 rewards), {@code none}, or {@code mad} (the authors' code: MAD
+ * + 1e-3, then each group's non-zero advantages times (G + 1) / their count; see {@link MedianCenteredAdvantage}).
  */
 public final class McGrpo implements GrpoVariant {
 
     static final String SCALE = "scale";
 
     private static final List<SettingSpec> SETTINGS = ClippedLossSettings.GRPO_DEFAULTS.specs(
-            SettingSpec.choice(SCALE, "what rewards centred on the median are divided by: std of the G + 1 rewards or none",
+            SettingSpec.choice(SCALE, "what rewards centred on the median are divided by: std of the G + 1 rewards, none, "
+                            + "or mad (the authors' code: MAD + 0.001, then non-zero advantages times (G + 1) / their count)",
                     MedianCenteredAdvantage.Scale.STD.settingValue(),
                     MedianCenteredAdvantage.Scale.settingValues().toArray(String[]::new)));
 

@@ -19,6 +19,8 @@ import org.grpowb.api.RewardGroup;
  *   m     = median(r_1 .. r_n)
  *   A_i   = (r_i − m) / (std(r_1 .. r_n) + 1e-6)      scale = std
  *   A_i   =  r_i − m                                 scale = none
+ *   A_i   = (r_i − m) / (MAD + 1e-3) · n / n_≠0       scale = mad, MAD = median_i |r_i − m|,
+ *                                                    n_≠0 = number of rollouts with A_i ≠ 0 (only those are rescaled)
  *   pivot : A = 0 and keep = false, so G rollouts carry gradient and the update costs what G-rollout GRPO costs
  * </pre>
  *
@@ -32,11 +34,15 @@ import org.grpowb.api.RewardGroup;
  * {@link GroupNormalizedAdvantage}. A group whose rewards are all equal has A = 0 everywhere (its pivot is still
  * masked). The baseline reported for sign-flip detection is m, the rewards reported the weighted totals r_i.
  *
- * <p>Checked against the authors' code (lotusroot-kim/MC-GRPO, {@code grpo_trainer_*.py}): it divides by the median
- * absolute deviation + 1e-3 instead of the std, and then multiplies a group's non-zero advantages by
- * n / (number of non-zero ones). We follow the workbench's formula ({@code algorithms.md}) instead: with 0/1 rewards
- * the MAD of an odd group is always 0 (the majority sits at the median), so that scale is a constant 1000, i.e.
- * {@code none} times 1000, and the rescaling changes step size only, which the optimiser's learning rate already sets.
+ * <p>{@code scale = mad} is the authors' code (lotusroot-kim/MC-GRPO, {@code grpo_trainer_gsm.py},
+ * {@code _generate_and_score_completions} with {@code mc}): the median absolute deviation of the n rewards, taken with
+ * the same lower median as the pivot ({@code torch.median}), + 1e-3; then, per group, the advantages that are not
+ * within 1e-6 of 0 ({@code torch.isclose}, atol 1e-6) are multiplied by n over their count, which weighs a group by how
+ * few of its rollouts carry signal (groups against each other; nothing changes within a group). The pivot counts
+ * among the n, as in their code. With 0/1 rewards the MAD of an odd group is always 0 (the majority sits at the
+ * median), so the scale is a constant 1e-3: rewards 1, 0, 0 give A = 1000 · 3 = 3000 for the correct rollout. The
+ * default stays {@code std}, the workbench's formula ({@code algorithms.md}), whose size does not depend on that
+ * constant.
  */
 public final class MedianCenteredAdvantage implements GroupAdvantage {
 
@@ -45,7 +51,9 @@ public final class MedianCenteredAdvantage implements GroupAdvantage {
         /** The sample std of the group's n rewards, + 1e-6. */
         STD("std"),
         /** Nothing: A_i = r_i − m. */
-        NONE("none");
+        NONE("none"),
+        /** The authors' code: MAD + 1e-3, then a group's non-zero advantages times n / (their count). */
+        MAD("mad");
 
         private final String settingValue;
 
@@ -73,6 +81,12 @@ public final class MedianCenteredAdvantage implements GroupAdvantage {
             throw new IllegalArgumentException("unknown median scale '" + settingValue + "'; known: " + settingValues());
         }
     }
+
+    /** Added to the MAD before dividing, as in the authors' code. */
+    static final double MAD_EPSILON = 1e-3;
+
+    /** How close to 0 an advantage counts as zero for the re-weighting ({@code torch.isclose}'s atol there). */
+    static final double ZERO_TOLERANCE = 1e-6;
 
     private final Scale scale;
 
@@ -104,13 +118,47 @@ public final class MedianCenteredAdvantage implements GroupAdvantage {
         double m = r[pivot];
         keep[pivot] = false;
         if (!GroupRewardStatistics.allEqual(r)) {
-            double s = scale == Scale.STD ? GroupRewardStatistics.sampleStd(r) + GroupRewardStatistics.STD_EPSILON : 1.0;
+            double s = switch (scale) {
+                case STD -> GroupRewardStatistics.sampleStd(r) + GroupRewardStatistics.STD_EPSILON;
+                case NONE -> 1.0;
+                case MAD -> medianAbsoluteDeviation(r, m) + MAD_EPSILON;
+            };
             for (int i = 0; i < n; i++) {
                 a[i] = (r[i] - m) / s;
             }
         }
         a[pivot] = 0.0;
+        if (scale == Scale.MAD) {
+            reweightNonZero(a);
+        }
         return new GroupAdvantages(a, keep, m, r);
+    }
+
+    /** median_i |r_i − m|, the lower median as for the pivot. */
+    static double medianAbsoluteDeviation(double[] r, double m) {
+        double[] deviations = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            deviations[i] = Math.abs(r[i] - m);
+        }
+        Arrays.sort(deviations);
+        return deviations[(r.length - 1) / 2];
+    }
+
+    /** The advantages farther than 1e-6 from 0, times n over their count (the authors' group re-weighting). */
+    private static void reweightNonZero(double[] a) {
+        int nonZero = 0;
+        for (double v : a) {
+            nonZero += Math.abs(v) > ZERO_TOLERANCE ? 1 : 0;
+        }
+        if (nonZero == 0) {
+            return;
+        }
+        double factor = (double) a.length / nonZero;
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i]) > ZERO_TOLERANCE) {
+                a[i] *= factor;
+            }
+        }
     }
 
     /** The rollout at position ⌊(n − 1) / 2⌋ of the rewards sorted stably; n ≥ 1. */

@@ -21,13 +21,16 @@ import org.grpowb.api.PolicyLossOutput;
  *
  * <pre>
  *   log π(y_i) = Σ_t log π(y_{i,t})                         (masked tokens only)
- *   L = −(1/N) Σ_i A_i log π_θ(y_i) + (τ / 2N) Σ_i (log π_θ(y_i) − log π_old(y_i))²
+ *   L = −(1/N) Σ_i Σ_t A_{i,t} log π_θ(y_{i,t}) + (τ / 2N) Σ_i (log π_θ(y_i) − log π_old(y_i))²
  * </pre>
  *
  * N is {@link PolicyLossInput#globalSequences()} (the paper's 1/G averaged over the batch's groups), so micro-batch
- * losses sum to the batch loss. A_i is the rollout's advantage, read back as the mean of the per-token advantages
- * over the row's masked tokens; the estimator decides what it is (r_i − mean(r) for OPMD, r_i − mean(r) − τ for
- * AsymRE). With τ = 0 this is plain REINFORCE with the estimator's baseline.
+ * losses sum to the batch loss. The estimator decides the rollout's advantage A_i (r_i − mean(r) for OPMD,
+ * r_i − mean(r) − τ for AsymRE); the engine broadcasts it to the rollout's tokens, and reweighting (THR,
+ * {@code top_entropy_quantile}) may make it differ per token. Each token's own A_{i,t} weighs its own log-prob, never
+ * an average of the row: with A_{i,t} = A_i the first term is the paper's −(1/N) Σ_i A_i log π_θ(y_i), since
+ * log π_θ(y_i) is the sum of the token log-probs. With τ = 0 this is plain REINFORCE with the estimator's
+ * baseline.
  *
  * <p>The regulariser (a "check" item) is OPMD's, verified by derivation rather than against the paper's text, which
  * could not be read here: Kimi k1.5's mirror-descent loss (1/G) Σ_i (r_i − τ log Z − τ Δ_i)², with
@@ -58,10 +61,11 @@ public record SequenceReinforceLoss(double tau) implements PolicyLoss {
         try (NDScope scope = new NDScope()) {
             NDArray mask = as(input.mask(), type);
             NDArray active = MaskedRows.active(mask);
-            NDArray advantage = MaskedRows.rowAdvantage(as(input.advantages(), type), mask);
+            NDArray advantages = MaskedRows.zeroPadding(as(input.advantages(), type), mask);
 
-            NDArray sequenceLogProb = MaskedRows.sum(MaskedRows.zeroPadding(logProbs, mask), mask);
-            NDArray perSequence = advantage.mul(sequenceLogProb).neg();
+            NDArray policy = MaskedRows.zeroPadding(logProbs, mask);
+            NDArray sequenceLogProb = MaskedRows.sum(policy, mask);                      // log π_θ(y_i), (B, 1)
+            NDArray perSequence = MaskedRows.sum(advantages.mul(policy), mask).neg();    // −Σ_t A_{i,t} log π_θ
             NDArray logRatio = sequenceLogProb.sub(
                     MaskedRows.sum(MaskedRows.zeroPadding(as(input.oldLogProbs(), type), mask), mask));
             if (tau > 0) {

@@ -117,7 +117,10 @@ class AdvantageVariantsTest {
         assertTrue(v.needsReference(s));
         assertEquals(MedianCenteredAdvantage.Scale.NONE,
                 ((MedianCenteredAdvantage) v.advantage(with(v, Map.of("scale", "none")))).scale());
-        assertThrows(IllegalArgumentException.class, () -> with(v, Map.of("scale", "mad")));
+        // scale: mad reaches the estimator: rewards 1, 0, 0 → MAD 0, scale 1e-3, one non-zero of three → 3000
+        assertArrayEquals(new double[]{3000, 0, 0}, v.advantage(with(v, Map.of("scale", "mad")))
+                .advantages(List.of(RewardGroup.scalar("p", 1, 1, 0, 0))).get(0).advantages(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> with(v, Map.of("scale", "iqr")));
     }
 
     @Test

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * GSPO's sequence-level clipped loss on hand-built micro-batches, then its gradient against finite differences.
+ * GSPO's clipped loss in its token form (GSPO-token) on hand-built micro-batches, then its gradient against finite
+ * differences.
  *
- * <p>The running example, ε_low = ε_high = 0.2 (log π_old = −1 on every token, log π_θ = −1 + Δ):
+ * <p>The running example has one advantage per completion, so GSPO-token must give GSPO's sequence-level value and
+ * gradient, computed here from the sequence formula. ε_low = ε_high = 0.2 (log π_old = −1 on every token,
+ * log π_θ = −1 + Δ):
  * <pre>
  *   seq 0, A = +1,   Δ = ln 2, 0          s = exp(ln 2 / 2) = √2 = 1.414214   clipped high: min(1.414, 1.2) = 1.2
  *   seq 1, A = −1,   Δ = ln ½, 0, 0       s = 2^(−1/3) = 0.793701            clipped low: min(−0.794, −0.8) = −0.8
@@ -47,8 +50,9 @@ class ClippedSequenceLossTest {
     void runningExampleClipsBothSidesPerSequence() {
         PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0).loss(fixture.input(EXAMPLE));
         assertEquals(0.1375, value(out), 1e-12);
-        // sequences 0 (high, A > 0) and 1 (low, A < 0) are clipped; 3 ran away but keeps its gradient: 2 of 4
-        assertEquals(0.5, out.metrics().get("clip_frac"), 1e-12);
+        // sequences 0 (high, A > 0) and 1 (low, A < 0) are clipped; 3 ran away but keeps its gradient:
+        // their 2 + 3 tokens of the 8 masked ones
+        assertEquals(5.0 / 8, out.metrics().get("clip_frac"), 1e-12);
         // (√2 + 2^(−1/3) + 1.1 + 1.5) / 4 = 4.807915 / 4
         assertEquals((Math.sqrt(2) + Math.pow(2, -1.0 / 3) + 1.1 + 1.5) / 4, out.metrics().get("ratio_mean"), 1e-12);
         assertEquals(1.201979, out.metrics().get("ratio_mean"), 1e-6);
@@ -61,7 +65,8 @@ class ClippedSequenceLossTest {
 
     @Test
     void theGradientIsTheSequenceRatioSpreadOverItsTokens() {
-        // d/dΔ_{i,t} of −s_i A_i / N is −A_i s_i / (|y_i| N) where unclipped, 0 where clipped:
+        // GSPO: d/dΔ_{i,t} of −s_i A_i / N is −A_i s_i / (|y_i| N) where unclipped, 0 where clipped (∂s_i/∂Δ_{i,t} =
+        // s_i / |y_i|); GSPO-token gets the same from −(1/N)(1/|y_i|) Σ_t s_{i,t} A with ∂s_{i,t}/∂Δ_{i,t} = s_i:
         //   seq 2: −0.5 · 1.1 / (2 · 4) = −0.06875 on both tokens; seq 3: +1 · 1.5 / (1 · 4) = 0.375
         double[] gradient = fixture.autograd(new ClippedSequenceLoss(0.2, 0.2, 0), EXAMPLE).gradient();
         assertArrayEquals(new double[]{0, 0, 0, 0, 0, 0, -0.06875, -0.06875, 0, 0.375, 0, 0}, gradient, 1e-12);
@@ -89,9 +94,40 @@ class ClippedSequenceLossTest {
         MicroBatch batch = MicroBatch.of(logp, new double[5][1], adv, ones, 5, 1, 5, 5);
         PolicyLossFixture.Autograd autograd = fixture.autograd(new ClippedSequenceLoss(3e-4, 4e-4, 0), batch);
         assertEquals(-0.2, value(autograd.output()), 1e-12);
-        assertEquals(0.4, autograd.output().metrics().get("clip_frac"), 1e-12);
+        assertEquals(0.4, autograd.output().metrics().get("clip_frac"), 1e-12);   // 2 of 5 tokens
         // −A s / 5 where the gradient survives
         assertArrayEquals(new double[]{-1.0002 / 5, 0, 0, -0.9996 / 5, 1.0005 / 5}, autograd.gradient(), 1e-12);
+    }
+
+    /**
+     * Per-token advantages (THR reweighting, entropy selection) are each token's own: ε = 0.2, N = 2.
+     * <pre>
+     *   seq 0: Δ = ln 1.1 ± 0.1, s = 1.1 (inside);  A = +1, −0.5     → min: 1.1, −0.55 (both unclipped)
+     *   seq 1: Δ = ln 1.5 + 0.2, −0.3, +0.1, s = 1.5;  A = +2, −1, +0.5
+     *          → min(3, 2.4) = 2.4 clipped, min(−1.5, −1.2) = −1.5 kept, min(0.75, 0.6) = 0.6 clipped
+     *   L = −(1/2) [ (1.1 − 0.55)/2 + (2.4 − 1.5 + 0.6)/3 ] = −(1/2)(0.275 + 0.5) = −0.3875
+     *   ∂L/∂log π_{i,t} = −(1/N)(1/|y_i|) A_{i,t} s_i where unclipped:
+     *     seq 0: −(1/4)(1.1) = −0.275, −(1/4)(−0.5)(1.1) = 0.1375;  seq 1: 0, −(1/6)(−1)(1.5) = 0.25, 0
+     * </pre>
+     * With the row means (0.25 and 0.5) GSPO would instead push both tokens of seq 0 up by (1/4)(0.25)(1.1).
+     */
+    @Test
+    void perTokenAdvantagesWeighTheirOwnTokens() {
+        double l11 = Math.log(1.1);
+        double l15 = Math.log(1.5);
+        double[][] old = {{-1, -1, NEG_INF}, {-1, -1, -1}};
+        double[][] logp = {{-1 + l11 + 0.1, -1 + l11 - 0.1, 0}, {-1 + l15 + 0.2, -1 + l15 - 0.3, -1 + l15 + 0.1}};
+        double[][] adv = {{1, -0.5, 0}, {2, -1, 0.5}};
+        double[][] mask = {{1, 1, 0}, {1, 1, 1}};
+        PolicyLossFixture.Autograd autograd = fixture.autograd(new ClippedSequenceLoss(0.2, 0.2, 0),
+                MicroBatch.of(logp, old, adv, mask, 2, 3, 5, 2));
+        assertEquals(-0.3875, value(autograd.output()), 1e-12);
+        assertArrayEquals(new double[]{-0.275, 0.1375, 0, 0, 0.25, 0}, autograd.gradient(), 1e-12);
+        assertEquals(0.4, autograd.output().metrics().get("clip_frac"), 1e-12);
+        assertArrayEquals(new double[]{0, 0, 0, 1, 0, 1},
+                autograd.output().tokenClipped().toType(DataType.FLOAT64, false).toDoubleArray(), 0.0);
+        // sequence-level numbers are unchanged: s = 1.1 and 1.5
+        assertEquals(1.3, autograd.output().metrics().get("ratio_mean"), 1e-12);
     }
 
     @Test
@@ -139,7 +175,7 @@ class ClippedSequenceLossTest {
                 .withGroupSize(5);
         PolicyLossOutput out = new ClippedSequenceLoss(0.2, 0.2, 0.1).loss(fixture.input(withRow));
         assertEquals(0.1375, value(out), 1e-12);
-        assertEquals(0.5, out.metrics().get("clip_frac"), 1e-12);
+        assertEquals(5.0 / 8, out.metrics().get("clip_frac"), 1e-12);
         assertEquals(1.5, out.metrics().get("ratio_max"), 1e-12);
     }
 
@@ -169,7 +205,9 @@ class ClippedSequenceLossTest {
     }
 
     /**
-     * Autograd against central differences in float64, β > 0 with a reference, clip-higher and padding. Each row's
+     * Autograd against central differences in float64, β > 0 with a reference, clip-higher and padding. The
+     * advantage is constant along each completion: only then is GSPO-token's stop-gradient construction the gradient
+     * of its value (with per-token advantages it is not, by design; see the hand-computed test above). Each row's
      * mean log-ratio is set away from the kinks at 1 − ε_low = 0.8 and 1 + ε_high = 1.28: s = 1.5 (clipped, A > 0),
      * 0.9 (inside, A < 0), 0.7 (below, but A > 0: unclipped).
      */

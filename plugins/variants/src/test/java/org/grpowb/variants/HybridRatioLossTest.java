@@ -116,6 +116,24 @@ class HybridRatioLossTest {
     }
 
     @Test
+    void perTokenAdvantagesWeighTheirOwnTokensInBothBranches() {
+        // wide ranges and averaged mixing, A = (1, 0.5), (−1, 0.5), (−1): L = ½ L_token + ½ L_sequence with
+        //   L_token    = (−(1.5 · 1 + 0.96 · 0.5)/2 − (0.5 · (−1) + 1.28 · 0.5)/2 + 1.3) / 3 = (−0.99 − 0.07 + 1.3) / 3 = 0.08
+        //   L_sequence = (−1.2 (1 + 0.5)/2 − 0.8 (−1 + 0.5)/2 + 1.3) / 3 = (−0.9 + 0.2 + 1.3) / 3 = 0.2
+        // L = 0.14 (the row means 0.75 and −0.25 would give 0.2)
+        double wide = 10;
+        MicroBatch perToken = EXAMPLE.withAdvantages(new double[][]{{1, 0.5}, {-1, 0.5}, {-1, 0}});
+        PolicyLossInput in = fixture.input(perToken);
+        assertEquals(0.08, value(new ClippedTokenLoss(wide, wide, 0, LossAggregation.GRPO).loss(in)), 1e-12);
+        assertEquals(0.14,
+                value(new HybridRatioLoss(wide, wide, wide, wide, 0, Mixing.AVERAGED, LossAggregation.GRPO).loss(in)),
+                1e-12);
+        // and the gradient is the gradient of that value (no stop-gradient here), per token
+        FiniteDifferences.check(fixture, new HybridRatioLoss(wide, wide, wide, wide, 0, Mixing.AVERAGED,
+                LossAggregation.GRPO), perToken, 1e-8);
+    }
+
+    @Test
     void float32InputsGiveTheSameNumbers() {
         PolicyLossOutput out = loss(Mixing.ENTROPY).loss(fixture.input(EXAMPLE.withEntropies(ENTROPY), DataType.FLOAT32));
         assertEquals(DataType.FLOAT32, out.loss().getDataType());

@@ -75,13 +75,37 @@ class LikelihoodPreservingLossTest {
     }
 
     private double[] gradient(PolicyLoss loss) {
-        return fixture.autograd(loss, EXAMPLE).gradient();
+        return gradient(loss, EXAMPLE);
+    }
+
+    private double[] gradient(PolicyLoss loss, MicroBatch batch) {
+        return fixture.autograd(loss, batch).gradient();
+    }
+
+    @Test
+    void thePreservingSetIsReadTokenByToken() {
+        // seq 3's advantages become 0, −1: only its first token (Δ = −0.1) is preserved, its gate reads Σ = −0.1 < 0,
+        // and its second token (Δ = −0.1, A < 0) is left to fall. Penalty (0.3 + 0.1) / 7; gradient difference
+        // −λ / T_active = −0.5 / 7 on seq 0 token 0 and seq 3 token 0 only (a row mean of −0.5 would drop seq 3 entirely)
+        MicroBatch perToken = EXAMPLE.withAdvantages(new double[][]{ADV[0], ADV[1], ADV[2], {0, -1}});
+        LikelihoodPreservingLoss loss = new LikelihoodPreservingLoss(GRPO, 0.5);
+        PolicyLossOutput out = loss.loss(fixture.input(perToken));
+        assertEquals(0.4 / 7, out.metrics().get("llds_penalty"), 1e-12);
+        assertEquals(0.5, out.metrics().get("llds_gated_frac"), 1e-12);
+        double[] withLlds = gradient(loss, perToken);
+        double[] surrogate = gradient(GRPO, perToken);
+        double g = -0.5 / 7;
+        double[] expected = {g, 0, 0, 0, 0, 0, g, 0};
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], withLlds[k] - surrogate[k], 1e-12, "token " + k);
+        }
     }
 
     @Test
     void theSurrogatesClippingFlagsPassThrough() {
-        // GRPO's clipped loss flags tokens; GSPO's (ε = 0.1) flags whole sequences: seq 0 s = e^−0.1 = 0.905 inside,
-        // seq 1 s = e^0.15 = 1.162 clipped high with A > 0, seq 2 s = e^−0.4 = 0.670 clipped low with A < 0, seq 3 A = 0
+        // GRPO's clipped loss flags tokens; GSPO-token's (ε = 0.1) flags the tokens whose advantage pushes their sequence
+        // ratio past its edge: seq 0 s = e^−0.1 = 0.905 inside, seq 1 s = e^0.15 = 1.162 clipped high with A > 0 on both
+        // tokens, seq 2 s = e^−0.4 = 0.670 clipped low with A < 0 on its one token, seq 3 A = 0
         assertNotNull(new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE)).tokenClipped());
         PolicyLossOutput out = new LikelihoodPreservingLoss(new ClippedSequenceLoss(0.1, 0.1, 0), 0.5)
                 .loss(fixture.input(EXAMPLE));

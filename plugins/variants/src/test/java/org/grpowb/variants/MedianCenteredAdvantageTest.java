@@ -86,6 +86,45 @@ class MedianCenteredAdvantageTest {
     }
 
     @Test
+    void madScaleOfGradedRewards() {
+        // rewards 0.9, 0.1, 0.5, 0.3, 0.7: m = 0.5; |r − m| = 0.4, 0.4, 0, 0.2, 0.2, sorted 0, 0.2, 0.2, 0.4, 0.4, MAD 0.2;
+        // scale 0.2 + 0.001 = 0.201: 1.990050, −1.990050, 0, −0.995025, 0.995025;
+        // 4 of the 5 are non-zero, so they are multiplied by 5/4: 2.487562, −2.487562, 0, −1.243781, 1.243781
+        GroupAdvantages a = one(Scale.MAD, 0.9, 0.1, 0.5, 0.3, 0.7);
+        double k = 1.25 / 0.201;
+        assertArrayEquals(new double[]{0.4 * k, -0.4 * k, 0, -0.2 * k, 0.2 * k}, a.advantages(), 1e-12);
+        assertArrayEquals(new double[]{2.487562, -2.487562, 0, -1.243781, 1.243781}, a.advantages(), 1e-6);
+        assertArrayEquals(new boolean[]{true, true, false, true, true}, a.keep());
+        assertEquals(0.5, a.baseline(), 0.0);
+        assertEquals(0.2, MedianCenteredAdvantage.medianAbsoluteDeviation(new double[]{0.9, 0.1, 0.5, 0.3, 0.7}, 0.5),
+                1e-15);
+    }
+
+    @Test
+    void madScaleOfZeroOneRewardsIsTheAuthorsConstant() {
+        // rewards 1, 0, 0 (G + 1 = 3): m = 0, |r − m| = 1, 0, 0, MAD = 0, scale 0.001: A = 1000, 0, 0;
+        // one non-zero of three: × 3 → 3000. Rewards 1, 1, 0: m = 1, A = 0, 0, −1000 → −3000.
+        assertArrayEquals(new double[]{3000, 0, 0}, one(Scale.MAD, 1, 0, 0).advantages(), 1e-9);
+        assertArrayEquals(new double[]{0, 0, -3000}, one(Scale.MAD, 1, 1, 0).advantages(), 1e-9);
+        // G + 1 = 5, rewards 1, 1, 0, 0, 0: m = 0, MAD = 0; two non-zero of five: 1000 · 5/2 = 2500 each
+        assertArrayEquals(new double[]{2500, 2500, 0, 0, 0}, one(Scale.MAD, 1, 1, 0, 0, 0).advantages(), 1e-9);
+        // all equal: zeros, nothing to re-weight
+        assertTrue(one(Scale.MAD, 0.3, 0.3, 0.3).allZero());
+    }
+
+    @Test
+    void madReweightingGivesGroupsWithFewerSignalCarriersMore() {
+        // two groups of 5 around m = 0.5, each rollout off by 0.2 or on the median:
+        //   0.7, 0.3, 0.5, 0.5, 0.5 → MAD 0 (three at the median) → scale 0.001: ±200, two non-zero → × 5/2 = ±500
+        //   0.7, 0.3, 0.5, 0.7, 0.3 → MAD 0.2 → scale 0.201: ±0.995025 on four → × 5/4 = ±1.243781
+        List<GroupAdvantages> out = new MedianCenteredAdvantage(Scale.MAD).advantages(List.of(
+                RewardGroup.scalar("a", 1, 0.7, 0.3, 0.5, 0.5, 0.5), RewardGroup.scalar("b", 1, 0.7, 0.3, 0.5, 0.7, 0.3)));
+        assertArrayEquals(new double[]{500, -500, 0, 0, 0}, out.get(0).advantages(), 1e-9);
+        double k = 1.25 * 0.2 / 0.201;
+        assertArrayEquals(new double[]{k, -k, 0, k, -k}, out.get(1).advantages(), 1e-12);
+    }
+
+    @Test
     void allEqualRewardsGiveZerosAndStillOnePivot() {
         for (double[] r : new double[][]{{0, 0, 0}, {1, 1, 1, 1, 1}, {0.1, 0.1, 0.1}}) {
             for (Scale scale : Scale.values()) {
@@ -143,6 +182,7 @@ class MedianCenteredAdvantageTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new MedianCenteredAdvantage(Scale.STD)
                 .advantages(List.of(RewardGroup.scalar("prompt-3", 1, 1, Double.NaN, 0))));
         assertTrue(e.getMessage().contains("prompt-3"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Scale.of("mad"));
+        assertThrows(IllegalArgumentException.class, () -> Scale.of("iqr"));
+        assertEquals(Scale.MAD, Scale.of("mad"));
     }
 }

@@ -76,10 +76,33 @@ class SequenceReinforceLossTest {
         assertEquals(-0.119938, g1, 1e-6);
     }
 
+    /**
+     * Per-token advantages weigh their own tokens' log-probs: A = (1, 0), (−1/3, pad), (0.5, −1), τ = 1, N = 3.
+     * <pre>
+     *   REINFORCE: −(1/3) [ 1 · ln ½ + 0 · ln ½ + (−1/3) ln ¼ + 0.5 ln 0.8 + (−1) ln ½ ]
+     *            = −(1/3) [ (2/3) ln 2 + 0.5 ln 0.8 ] = −0.116842;  regulariser as before ln² 2 / 3 = 0.160151
+     *   ∂L/∂log π_{i,t} = (−A_{i,t} + τ Δ_i) / N:
+     *     seq 0 (Δ = ln 2): (−1 + ln 2)/3 = −0.102284, ln 2 / 3 = 0.231049
+     *     seq 1 (Δ = −ln 2): (1/3 − ln 2)/3 = −0.119938, padding 0;  seq 2 (Δ = 0): −0.5/3, 1/3
+     * </pre>
+     * With the row mean (0.5 on both tokens of seq 0) the two tokens of seq 0 would get the same gradient.
+     */
     @Test
-    void theRolloutAdvantageIsReadOverMaskedTokensOnly() {
-        // junk on padding does not change A_i
-        double[][] junk = {OPMD_ADV[0], {-1.0 / 3, 42}, OPMD_ADV[2]};
+    void perTokenAdvantagesWeighTheirOwnTokens() {
+        double[][] adv = {{1, 0}, {-1.0 / 3, 0}, {0.5, -1}};
+        PolicyLossFixture.Autograd autograd = fixture.autograd(new SequenceReinforceLoss(1.0), EXAMPLE.withAdvantages(adv));
+        double reinforce = -(2.0 / 3 * LN2 + 0.5 * Math.log(0.8)) / 3;
+        assertEquals(-0.116842, reinforce, 1e-6);
+        assertEquals(reinforce + LN2 * LN2 / 3, value(autograd.output()), 1e-12);
+        assertArrayEquals(new double[]{(-1 + LN2) / 3, LN2 / 3, (1.0 / 3 - LN2) / 3, 0, -0.5 / 3, 1.0 / 3},
+                autograd.gradient(), 1e-12);
+        assertEquals(-0.102284, autograd.gradient()[0], 1e-6);
+        assertEquals(0.231049, autograd.gradient()[1], 1e-6);
+    }
+
+    @Test
+    void junkAdvantagesOnPaddingChangeNothing() {
+        double[][] junk = {OPMD_ADV[0], {-1.0 / 3, Double.NaN}, OPMD_ADV[2]};
         assertEquals(value(new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE))),
                 value(new SequenceReinforceLoss(1.0).loss(fixture.input(EXAMPLE.withAdvantages(junk)))), 1e-12);
     }
@@ -119,8 +142,8 @@ class SequenceReinforceLossTest {
     }
 
     /**
-     * Autograd against central differences in float64 with padding; the loss is smooth, so any values do: here
-     * Δ = ±0.3, ±0.2 or 0 per token.
+     * Autograd against central differences in float64 with padding and per-token advantages; the loss is smooth, so
+     * any values do: here Δ = ±0.3, ±0.2 or 0 per token.
      */
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 0.5, 2.0})
@@ -130,7 +153,8 @@ class SequenceReinforceLossTest {
                 .logRatios(new double[][]{{0.3, -0.2, 0, 0.2}, {-0.3, 0, 0, 0}, {-0.2, 0, 0.2, 0}})
                 .advantages(0.8, -0.3, -0.5)
                 .groupSize(3).maxCompletionLength(5)
-                .build();
+                .build()
+                .withAdvantages(new double[][]{{0.8, 1.1, 0.5, 0.9}, {-0.3, 0, 0, 0}, {-0.5, -0.2, -0.9, 0}});
         FiniteDifferences.check(fixture, new SequenceReinforceLoss(tau), batch, 1e-8);
     }
 }

@@ -19,7 +19,11 @@ import org.grpowb.api.Settings;
  */
 public record ClippedLossSettings(double beta, double epsilon, double epsilonHigh, LossAggregation lossType) {
 
-    /** {@link Grpo}'s defaults: β = 0.04, ε = 0.2, ε_high = ε, per-sequence mean ({@code grpo}). */
+    /**
+     * {@link Grpo}'s defaults, DeepSeekMath's GRPO as written: β = 0.04 (its KL coefficient), ε = 0.2 (PPO's and TRL's),
+     * ε_high = ε, per-sequence mean ({@code grpo}, its 1/G Σ_i 1/|o_i| Σ_t). Variants that change only the advantage
+     * keep them, since their papers train with GRPO's objective.
+     */
     public static final ClippedLossSettings GRPO_DEFAULTS = new ClippedLossSettings(0.04, 0.2, -1, LossAggregation.GRPO);
 
     /**

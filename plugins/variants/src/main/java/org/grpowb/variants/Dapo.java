@@ -18,14 +18,17 @@ import org.grpowb.api.Settings;
  *   <li>dynamic sampling: groups whose rewards are all equal are dropped and the engine samples more prompts
  *       ({@code dynamic_sampling}, default true; see {@link OverlongShapedAdvantage});</li>
  *   <li>overlong reward shaping: a soft length penalty over the last L_cache tokens of the budget, added to the reward
- *       before normalisation ({@code overlong_shaping}, default true; {@code overlong_cache}).</li>
+ *       before normalisation ({@code overlong_shaping}, default true; {@code overlong_buffer_fraction}).</li>
  * </ul>
- * DAPO removes the KL term ({@code beta} 0, so no reference policy); a β &gt; 0 adds GRPO's k3 penalty back.
  *
- * <p>{@code overlong_cache} is a token count. The paper uses L_cache = 4096 of L_max = 20480 (20% of the budget);
- * the workbench's tiny models sample a handful of tokens (the arithmetic sample uses 6), so the default is 2 tokens:
- * with L_max = 6 the penalty is 0 up to 4 tokens, −0.5 at 5 and −1 at 6. Set it to about a fifth of
- * {@code max_new_tokens} for longer budgets; a cache above the budget is taken as the whole budget.
+ * <p>Defaults and their sources, all the paper's (the techniques of its section 3, the values of its training
+ * details, section 4.1): {@code epsilon} 0.2 and {@code epsilon_high} 0.28 (ε_low and ε_high of Clip-Higher);
+ * {@code beta} 0 (DAPO removes the KL term, so no reference policy; a β &gt; 0 adds GRPO's k3 penalty back);
+ * {@code dynamic_sampling} and {@code overlong_shaping} on (two of its four techniques); {@code overlong_buffer_fraction} 0.2 = L_cache / L_max = 4096 / 20480, the paper's
+ * proportion. It is a fraction rather than the paper's token count because the workbench's budgets are a few tokens
+ * (8 by default): L_cache = 0.2 · L_max keeps the paper's shape at any {@code max_new_tokens}, 1.6 tokens of a budget
+ * of 8 (penalty 0 up to 6 tokens, −0.375 at 7, −1 at 8) and 4096 of 20480. The loss aggregation is fixed to
+ * {@code dapo}, the paper's token-level policy gradient loss.
  */
 public final class Dapo implements GrpoVariant {
 
@@ -34,7 +37,7 @@ public final class Dapo implements GrpoVariant {
     static final String BETA = "beta";
     static final String DYNAMIC_SAMPLING = "dynamic_sampling";
     static final String OVERLONG_SHAPING = "overlong_shaping";
-    static final String OVERLONG_CACHE = "overlong_cache";
+    static final String OVERLONG_BUFFER_FRACTION = "overlong_buffer_fraction";
 
     private static final List<SettingSpec> SETTINGS = List.of(
             SettingSpec.number(EPSILON, "lower clip range ε_low: the token ratio is clipped at 1 − ε_low", 0.2, 0, 10),
@@ -44,8 +47,9 @@ public final class Dapo implements GrpoVariant {
                     0.0, 0, 10),
             SettingSpec.flag(DYNAMIC_SAMPLING, "drop groups whose rewards are all equal and sample more prompts", true),
             SettingSpec.flag(OVERLONG_SHAPING, "add DAPO's soft overlong penalty to the reward before normalising", true),
-            SettingSpec.integer(OVERLONG_CACHE, "L_cache: the last tokens of the budget over which the overlong "
-                    + "penalty falls from 0 to −1", 2, 1, 1_000_000));
+            SettingSpec.number(OVERLONG_BUFFER_FRACTION, "L_cache / L_max: the overlong penalty falls from 0 to −1 over "
+                            + "this last fraction of the token budget (DAPO: 4096 of 20480 tokens = 0.2)",
+                    OverlongShapedAdvantage.PAPER_BUFFER_FRACTION, 0.01, 1));
 
     @Override
     public String name() {
@@ -64,7 +68,7 @@ public final class Dapo implements GrpoVariant {
 
     @Override
     public GroupAdvantage advantage(Settings settings) {
-        return new OverlongShapedAdvantage(settings.flag(OVERLONG_SHAPING), settings.integer(OVERLONG_CACHE),
+        return new OverlongShapedAdvantage(settings.flag(OVERLONG_SHAPING), settings.number(OVERLONG_BUFFER_FRACTION),
                 settings.flag(DYNAMIC_SAMPLING));
     }
 

@@ -12,10 +12,12 @@ import org.grpowb.api.Settings;
  * (Shao et al. 2024): group-normalised advantages ({@link GroupNormalizedAdvantage}) and the clipped token-level
  * surrogate with a k3 KL penalty to the reference policy ({@link ClippedTokenLoss}).
  *
- * <p>Settings and their names follow TRL's {@code GRPOConfig}: {@code beta} (0.04), {@code epsilon} (0.2),
- * {@code epsilon_high} (any negative value, by default −1, means "same as {@code epsilon}"), {@code loss_type}
- * ({@link LossAggregation}) and {@code scale_rewards} ({@link RewardScaling}). A reference policy is needed only when
- * β > 0.
+ * <p>Settings are named as in TRL's {@code GRPOConfig}; their defaults are DeepSeekMath's GRPO as written:
+ * {@code beta} 0.04 (the paper's KL coefficient, section 4.2; TRL's default is now 0), {@code epsilon} 0.2 (PPO's
+ * clip range, TRL's default), {@code epsilon_high} −1, i.e. the same as {@code epsilon} (the paper clips
+ * symmetrically), {@code loss_type} {@code grpo} (the paper's objective, 1/G Σ_i 1/|o_i| Σ_t; TRL's default is now
+ * {@code dapo}) and {@code scale_rewards} {@code group} (the paper's outcome supervision divides by the group's
+ * std; TRL's default too). A reference policy is needed only when β > 0.
  */
 public final class Grpo implements GrpoVariant {
 

@@ -21,9 +21,14 @@ import org.grpowb.api.RewardGroup;
  *
  * L_max is the group's {@link RewardGroup#maxCompletionLength()}, |y_i| its {@link RewardGroup#lengths()}. The
  * penalty falls linearly from 0 to −1 across the last L_cache tokens of the budget, so a completion the sampler cut
- * at L_max gets −1, the same as one beyond it (which a sampler with budget L_max cannot produce). A cache larger than
- * L_max is taken as L_max. A group without a budget (L_max &lt; 1, e.g. built with the rewards-only constructor)
- * is not shaped.
+ * at L_max gets −1, the same as one beyond it (which a sampler with budget L_max cannot produce). A group without a
+ * budget (L_max &lt; 1, e.g. built with the rewards-only constructor) is not shaped.
+ *
+ * <p>L_cache = f · L_max, with f the {@code bufferFraction}: the paper's L_cache = 4096 of L_max = 20480 is
+ * f = 0.2, and a fraction keeps that proportion at any budget, where a token count tuned for 20480 tokens would
+ * swallow the workbench's budgets of a few tokens whole. L_cache need not be a whole number of tokens: the penalty
+ * is the same straight line from 0 at L_max − L_cache to −1 at L_max (with L_max = 8 and f = 0.2: 0 up to 6 tokens,
+ * (6.4 − 7) / 1.6 = −0.375 at 7, −1 at 8). verl's DAPO recipe calls L_cache {@code overlong_buffer.len}.
  *
  * <p>Dynamic sampling (DAPO section 3.2): a group whose rewards are all equal carries no gradient. When
  * {@code dropUniformGroups} is set, such a group is returned with {@code keep = false} for every rollout and zero
@@ -35,14 +40,18 @@ import org.grpowb.api.RewardGroup;
  * sign(A_i) ≠ sign(r̃_i − b_ref) compares like with like.
  *
  * @param shaping           whether the overlong penalty is added ({@code overlong_shaping})
- * @param cache             L_cache in tokens ({@code overlong_cache}), at least 1
+ * @param bufferFraction    f ∈ (0, 1], L_cache / L_max ({@code overlong_buffer_fraction})
  * @param dropUniformGroups whether all-equal groups are dropped ({@code dynamic_sampling})
  */
-public record OverlongShapedAdvantage(boolean shaping, int cache, boolean dropUniformGroups) implements GroupAdvantage {
+public record OverlongShapedAdvantage(boolean shaping, double bufferFraction, boolean dropUniformGroups)
+        implements GroupAdvantage {
+
+    /** The paper's L_cache / L_max = 4096 / 20480. */
+    public static final double PAPER_BUFFER_FRACTION = 4096.0 / 20480;
 
     public OverlongShapedAdvantage {
-        if (cache < 1) {
-            throw new IllegalArgumentException("overlong cache must be at least 1 token, got " + cache);
+        if (!(bufferFraction > 0 && bufferFraction <= 1)) {
+            throw new IllegalArgumentException("overlong buffer fraction must be in (0, 1], got " + bufferFraction);
         }
     }
 
@@ -51,21 +60,23 @@ public record OverlongShapedAdvantage(boolean shaping, int cache, boolean dropUn
      *
      * @param length    |y| in tokens
      * @param maxLength L_max, at least 1
-     * @param cache     L_cache, at least 1; taken as L_max when larger
+     * @param cache     L_cache in tokens (not necessarily whole), positive; taken as L_max when larger
      */
-    public static double penalty(int length, int maxLength, int cache) {
-        if (maxLength < 1 || cache < 1) {
-            throw new IllegalArgumentException("need L_max >= 1 and L_cache >= 1, got " + maxLength + ", " + cache);
+    public static double penalty(int length, int maxLength, double cache) {
+        if (maxLength < 1 || !(cache > 0) || Double.isInfinite(cache)) {
+            throw new IllegalArgumentException("need L_max >= 1 and a finite L_cache > 0, got " + maxLength + ", "
+                    + cache);
         }
-        int c = Math.min(cache, maxLength);
-        int free = maxLength - c;
+        double c = Math.min(cache, maxLength);
+        double free = maxLength - c;
         if (length <= free) {
             return 0.0;
         }
-        if (length <= maxLength) {
-            return (double) (free - length) / c;
+        // exactly −1 from the budget on, whatever the rounding of free − length
+        if (length >= maxLength) {
+            return -1.0;
         }
-        return -1.0;
+        return (free - length) / c;
     }
 
     @Override
@@ -94,7 +105,9 @@ public record OverlongShapedAdvantage(boolean shaping, int cache, boolean dropUn
         int maxLength = group.maxCompletionLength();
         double[][] m = new double[r.length][1];
         for (int i = 0; i < r.length; i++) {
-            m[i][0] = shaping && maxLength >= 1 ? r[i] + penalty(group.lengths()[i], maxLength, cache) : r[i];
+            m[i][0] = shaping && maxLength >= 1
+                    ? r[i] + penalty(group.lengths()[i], maxLength, bufferFraction * maxLength)
+                    : r[i];
         }
         return new RewardGroup(group.promptId(), List.of("shaped_reward"), m, new double[]{1.0}, group.maxReward(),
                 group.completions(), group.lengths(), group.sequenceLogProbs(), maxLength);

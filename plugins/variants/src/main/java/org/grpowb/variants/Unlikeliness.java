@@ -17,7 +17,9 @@ import org.grpowb.api.Settings;
  * <p>Settings: {@code beta}, {@code epsilon}, {@code epsilon_high}, {@code loss_type} as in {@link Grpo};
  * {@code scale_rewards} (default {@code group}); {@code rank_penalty} β_u (default 0.25, the paper's value and the
  * name of its code's option); {@code correct_threshold} (default 1.0: a completion is correct when its total reward
- * reaches it); {@code likelihood} ({@code sum}, the default, or {@code mean} per token, as the authors' code).
+ * reaches that share of the group's maximum attainable reward, {@link org.grpowb.api.RewardGroup#maxReward()} — for
+ * the paper's 0/1 verifier, reward 1); {@code likelihood} ({@code sum}, the default, or {@code mean} per token, as the
+ * authors' code).
  */
 public final class Unlikeliness implements GrpoVariant {
 
@@ -29,8 +31,8 @@ public final class Unlikeliness implements GrpoVariant {
             ClippedLossSettings.scaleRewards(RewardScaling.GROUP),
             SettingSpec.number(RANK_PENALTY, "β_u: a correct completion's reward is scaled by 1 − β_u · rank / G, "
                     + "rank 0 the least likely", 0.25, 0, 1),
-            SettingSpec.number(CORRECT_THRESHOLD, "a completion is correct when its total reward is at least this",
-                    1.0, -1e9, 1e9),
+            SettingSpec.number(CORRECT_THRESHOLD, "a completion is correct when its total reward is at least this share "
+                    + "of the maximum attainable reward (1: it reached the best score)", 1.0, 0, 1),
             SettingSpec.choice(LIKELIHOOD, "what correct completions are ranked by: the sequence log-prob under the "
                             + "sampling policy (sum) or its per-token mean",
                     UnlikelinessAdvantage.Likelihood.SUM.settingValue(),

@@ -16,7 +16,7 @@ import org.grpowb.api.RewardGroup;
  * reward before the advantage is computed, so that the least likely correct completion gets the most:
  *
  * <pre>
- *   correct   : r_i ≥ correct_threshold
+ *   correct   : r_i ≥ correct_threshold · r_max           r_max = {@link RewardGroup#maxReward()}
  *   rank_i    = 0 for the least likely correct completion under π_old, 1 for the next, ... (correct ones only)
  *   r_i      ← r_i · (1 − β_u · rank_i / G)           for correct completions; others keep r_i
  *   A_i       = GRPO's advantage of the shaped rewards ({@link GroupNormalizedAdvantage}, {@code scale_rewards})
@@ -38,7 +38,10 @@ import org.grpowb.api.RewardGroup;
  *
  * @param scaling          the advantage's {@code scale_rewards}
  * @param rankPenalty      β_u ∈ [0, 1]
- * @param correctThreshold the total reward at which a completion counts as correct
+ * @param correctThreshold the share of the group's maximum attainable reward ({@link RewardGroup#maxReward()}) at
+ *                         which a completion counts as correct, in [0, 1]; 1 (the default) means "reached r_max",
+ *                         the paper's correct answer for 0/1 rewards, and stays right for a reward whose best score is
+ *                         5 or a weighted sum of several rewards, where an absolute 1 would count partial credit
  * @param likelihood       how completions are ranked
  */
 public record UnlikelinessAdvantage(RewardScaling scaling, double rankPenalty, double correctThreshold,
@@ -84,8 +87,9 @@ public record UnlikelinessAdvantage(RewardScaling scaling, double rankPenalty, d
         if (!(rankPenalty >= 0 && rankPenalty <= 1)) {
             throw new IllegalArgumentException("rankPenalty must be in [0, 1], got " + rankPenalty);
         }
-        if (!Double.isFinite(correctThreshold)) {
-            throw new IllegalArgumentException("correctThreshold must be finite, got " + correctThreshold);
+        if (!(correctThreshold >= 0 && correctThreshold <= 1)) {
+            throw new IllegalArgumentException("correctThreshold must be a share of r_max in [0, 1], got "
+                    + correctThreshold);
         }
     }
 
@@ -101,11 +105,16 @@ public record UnlikelinessAdvantage(RewardScaling scaling, double rankPenalty, d
     /** r_i · (1 − β_u · rank_i / G) for the correct completions, r_i for the others. */
     double[] shapedRewards(RewardGroup group) {
         double[] r = GroupRewardStatistics.totals(group);
+        double max = group.maxReward();
+        if (!Double.isFinite(max)) {
+            throw new IllegalArgumentException("group '" + group.promptId() + "': maxReward is not finite: " + max);
+        }
+        double threshold = correctThreshold * max;
         int n = r.length;
         List<Integer> correct = new ArrayList<>();
         double[] score = new double[n];
         for (int i = 0; i < n; i++) {
-            if (r[i] >= correctThreshold) {
+            if (r[i] >= threshold) {
                 correct.add(i);
                 score[i] = likelihood(group, i);
             }

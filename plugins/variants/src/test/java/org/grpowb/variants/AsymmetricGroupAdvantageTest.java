@@ -153,6 +153,23 @@ class AsymmetricGroupAdvantageTest {
     }
 
     @Test
+    void successRatesAreReadAgainstTheRewardFunctionsBestScore() {
+        // the running example scored in [0, 5]: rewards 5, 1.4, 5, 1.4 with maxReward 5. The success rate is still
+        // p = (1 + 0.28 + 1 + 0.28) / 4 = 0.64, so the clock and the weights are the running example's, and with
+        // scale none the advantages are five times its: 5 · 0.29952 = 1.4976, 5 · (−0.468) = −2.34
+        var estimator = new AsymmetricGroupAdvantage(RewardScaling.NONE, Schedule.ACCURACY, 1.0);
+        RewardGroup fivePoint = RewardGroup.scalar("p", 5, 5, 1.4, 5, 1.4);
+        assertEquals(0.64, AsymmetricGroupAdvantage.successRate(fivePoint), TOL);
+        double pos = 0.64 * (0.36 * easy(1.8, 0.8) + 0.64 * hard(1.8, 0.8));
+        double neg = 0.36 * easy(-1.8, 0.8) + 0.64 * hard(-1.8, 0.8);
+        GroupAdvantages a = one(estimator, fivePoint, 0);
+        assertArrayEquals(new double[]{pos, neg, pos, neg}, a.advantages(), TOL);
+        assertArrayEquals(new double[]{1.4976, -2.34, 1.4976, -2.34}, a.advantages(), 1e-4);
+        // read against 1 instead, every rollout would count as a success (p clamped to 1 − 1/G)
+        assertEquals(1.0, AsymmetricGroupAdvantage.successRate(RewardGroup.scalar("p", 1, 5, 1.4, 5, 1.4)), 0.0);
+    }
+
+    @Test
     void badInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AsymmetricGroupAdvantage(RewardScaling.GROUP, Schedule.ACCURACY, 0));
         assertThrows(IllegalArgumentException.class, () -> new AsymmetricGroupAdvantage(RewardScaling.GROUP, Schedule.ACCURACY, 1.5));

@@ -110,6 +110,23 @@ class CalibratedAdvantageTest {
     }
 
     @Test
+    void theVirtualRolloutHasTheRewardFunctionsBestScoreNotOne() {
+        // a reward scored in [0, 5] (maxReward 5): rewards 0, 5, 0, 0 plus the virtual 5: values 0, 5, 0, 0, 5,
+        // mean 2, deviations −2, 3, −2, −2, 3, squared sum 30, std = √(30/4) = 2.738613; A = −0.730297, 1.095445, ...
+        GroupAdvantages a = one(1, 5, 0, 5, 0, 0);
+        double s = Math.sqrt(7.5) + EPS;
+        assertArrayEquals(new double[]{-2 / s, 3 / s, -2 / s, -2 / s}, a.advantages(), TOL);
+        assertArrayEquals(new double[]{-0.730297, 1.095445, -0.730297, -0.730297}, a.advantages(), 1e-6);
+        assertEquals(2.0, a.baseline(), TOL);
+        // a virtual 1, as if rewards lay in [0, 1], would rank the correct rollout far less:
+        // values 0, 5, 0, 0, 1, mean 1.2, A_correct = 3.8 / √(Σ d² / 4) with Σ d² = 3 · 1.44 + 14.44 + 0.04 = 18.8
+        assertEquals(3.8 / (Math.sqrt(18.8 / 4) + EPS), one(1, 1, 0, 5, 0, 0).advantages()[1], TOL);
+        // an all-wrong group under a 5-point reward: values 1, 1, 1, 5, mean 2, std = √(12/3) = 2: A = −0.5 each
+        assertArrayEquals(new double[]{-1 / (2 + EPS), -1 / (2 + EPS), -1 / (2 + EPS)}, one(1, 5, 1, 1, 1).advantages(),
+                TOL);
+    }
+
+    @Test
     void badInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new CalibratedAdvantage(0));
         var e = assertThrows(IllegalArgumentException.class, () -> new CalibratedAdvantage(1)

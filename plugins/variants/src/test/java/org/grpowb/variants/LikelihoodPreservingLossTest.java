@@ -3,7 +3,6 @@ package org.grpowb.variants;
 import static org.grpowb.variants.PolicyLossFixture.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.types.DataType;
@@ -106,7 +105,9 @@ class LikelihoodPreservingLossTest {
         // GRPO's clipped loss flags tokens; GSPO-token's (ε = 0.1) flags the tokens whose advantage pushes their sequence
         // ratio past its edge: seq 0 s = e^−0.1 = 0.905 inside, seq 1 s = e^0.15 = 1.162 clipped high with A > 0 on both
         // tokens, seq 2 s = e^−0.4 = 0.670 clipped low with A < 0 on its one token, seq 3 A = 0
-        assertNotNull(new LikelihoodPreservingLoss(GRPO, 0.5).loss(fixture.input(EXAMPLE)).tokenClipped());
+        // GRPO's: seq 1's second token (ρ = e^0.5 > 1.2, A > 0) and seq 2's token (ρ = e^−0.4 < 0.8, A < 0)
+        assertArrayEquals(new double[]{0, 0, 0, 1, 1, 0, 0, 0}, new LikelihoodPreservingLoss(GRPO, 0.5)
+                .loss(fixture.input(EXAMPLE)).tokenClipped().toType(DataType.FLOAT64, false).toDoubleArray(), 0.0);
         PolicyLossOutput out = new LikelihoodPreservingLoss(new ClippedSequenceLoss(0.1, 0.1, 0), 0.5)
                 .loss(fixture.input(EXAMPLE));
         assertArrayEquals(new double[]{0, 0, 1, 1, 1, 0, 0, 0},

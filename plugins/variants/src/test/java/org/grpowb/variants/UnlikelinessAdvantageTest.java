@@ -123,16 +123,33 @@ class UnlikelinessAdvantageTest {
 
     @Test
     void theThresholdDecidesWhoIsCorrect() {
-        // threshold 0.5: rewards 0.6 and 0.8 are correct, 0.4 is not; log-probs −1, −3, −2: ranks 1 (0.6), 0 (0.8)
+        // threshold 0.5 of r_max = 1: rewards 0.6 and 0.8 are correct, 0.4 is not; log-probs −1, −3, −2: ranks 1 (0.6),
+        // 0 (0.8)
         RewardGroup g = group(new double[]{0.6, 0.8, 0.4}, -1, -3, -2);
         UnlikelinessAdvantage e = new UnlikelinessAdvantage(RewardScaling.NONE, 0.25, 0.5, Likelihood.SUM);
         assertArrayEquals(new double[]{0.6 * (1 - 0.25 / 3), 0.8, 0.4}, e.shapedRewards(g), TOL);
     }
 
     @Test
+    void correctMeansReachingTheRewardFunctionsBestScore() {
+        // a reward scored in [0, 5] (maxReward 5), partial credit 2 for rollout 1: only rollout 0 reached 5, so it is
+        // the only correct one, ranks 0 and keeps 5. Read against an absolute 1, rollout 1 (less likely, −5) would
+        // count as correct too and push rollout 0 down to 5 · (1 − 0.25/3) = 4.583333.
+        RewardGroup g = new RewardGroup("p", List.of("reward"), new double[][]{{5}, {2}, {0}}, new double[]{1}, 5,
+                Collections.nCopies(3, ""), new int[3], new double[]{-1, -5, -3}, 16);
+        assertArrayEquals(new double[]{5, 2, 0}, estimator(RewardScaling.NONE).shapedRewards(g), 0.0);
+        // two completions at 5: ranked, the likelier one loses a quarter of a third: 5 · (1 − 0.25/3)
+        RewardGroup two = new RewardGroup("p", List.of("reward"), new double[][]{{5}, {5}, {0}}, new double[]{1}, 5,
+                Collections.nCopies(3, ""), new int[3], new double[]{-1, -5, -3}, 16);
+        assertArrayEquals(new double[]{5 * (1 - 0.25 / 3), 5, 0}, estimator(RewardScaling.NONE).shapedRewards(two), TOL);
+    }
+
+    @Test
     void badInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new UnlikelinessAdvantage(RewardScaling.GROUP, 1.5, 1, Likelihood.SUM));
         assertThrows(IllegalArgumentException.class, () -> new UnlikelinessAdvantage(RewardScaling.GROUP, 0.25, Double.NaN,
+                Likelihood.SUM));
+        assertThrows(IllegalArgumentException.class, () -> new UnlikelinessAdvantage(RewardScaling.GROUP, 0.25, 1.5,
                 Likelihood.SUM));
         var e = assertThrows(IllegalArgumentException.class, () -> estimator(RewardScaling.GROUP)
                 .advantages(List.of(group(new double[]{1, 0}, Double.NEGATIVE_INFINITY, -1))));

@@ -100,6 +100,25 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void aVariantThatReadsOneAdvantagePerSequenceRefusesPerTokenAdvantagesAtTheirLine() {
+        String yaml = TestProjects.tinyYaml("variant: {name: test_sequence_only}\n", TestProjects.EXACT,
+                "training:\n  steps: 4\n  thr_reweight: 0.5\n");
+        var e = assertThrows(ProjectException.class, () -> loader.load(project(yaml)));
+        assertEquals("training.thr_reweight", e.field());
+        assertEquals(lineOf(yaml, "thr_reweight: 0.5"), e.line());
+        assertTrue(e.getMessage().contains("test_sequence_only") && e.getMessage().contains("per-token"), e.getMessage());
+        var entropy = assertThrows(ProjectException.class, () -> loader.load(dir, Map.of("training.thr_reweight", 0,
+                "training.top_entropy_quantile", 0.2)));
+        assertEquals("training.top_entropy_quantile", entropy.field());
+        var dominant = assertThrows(ProjectException.class, () -> loader.load(dir, Map.of("training.thr_reweight", 0,
+                "training.thr_mode", "dominant_only")));
+        assertEquals("training.thr_mode", dominant.field());
+        // plain training is fine, and a token-level variant takes the same settings
+        assertEquals(0.0, loader.load(dir, Map.of("training.thr_reweight", 0)).training().thrReweight());
+        assertEquals(0.5, loader.load(dir, Map.of("variant.name", "grpo")).training().thrReweight());
+    }
+
+    @Test
     void unknownSettingIsRefused() {
         String yaml = TestProjects.tinyYaml("variant: {name: grpo, settings: {betta: 0.1}}\n", TestProjects.EXACT,
                 TestProjects.training(4, ""));

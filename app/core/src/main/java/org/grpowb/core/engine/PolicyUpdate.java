@@ -34,7 +34,9 @@ import org.grpowb.core.project.TrainingSettings;
  * the sampling temperature.
  *
  * <p>Each optimiser step is a batch of its own for the loss's normalisers (its rollouts and tokens), so the loss of
- * one step does not depend on how the generation batch was split.
+ * one step does not depend on how the generation batch was split. A non-finite loss or gradient norm ends the update
+ * where it occurs: that optimiser step and the batch's remaining ones are skipped (the ones before it stand), and the
+ * step is reported as skipped, which counts towards {@code max_nonfinite_in_a_row}.
  */
 final class PolicyUpdate {
 

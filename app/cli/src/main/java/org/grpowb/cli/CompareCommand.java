@@ -105,8 +105,10 @@ final class CompareCommand implements Callable<Integer> {
             System.out.printf("%-28s %5s %8s %8s %9s %9s %9s %8s %9s %8s %7s%n", "arm", "run", "eval@0", "eval@end",
                     "pass@k", "flip rate", "zero-adv", "entropy", "tokens/s", "step ms", "wall s");
             for (RunComparison r : rows) {
-                System.out.printf("%-28s %5d %7.1f%% %7.1f%% %8.1f%% %9.4f %9.3f %8.3f %9.0f %8.1f %7.1f%n", r.label(),
-                        r.runId(), 100 * r.evalAccuracyBefore(), 100 * r.evalAccuracyAfter(), 100 * r.evalPassAtKAfter(),
+                String passAtK = Double.isNaN(r.evalPassAtKAfter()) ? "—"
+                        : String.format("%.1f%%", 100 * r.evalPassAtKAfter());
+                System.out.printf("%-28s %5d %7.1f%% %7.1f%% %9s %9.4f %9.3f %8.3f %9.0f %8.1f %7.1f%n", r.label(),
+                        r.runId(), 100 * r.evalAccuracyBefore(), 100 * r.evalAccuracyAfter(), passAtK,
                         r.meanFlipRate(), r.zeroAdvFrac(), r.meanEntropy(), r.tokensPerS(), r.medianStepMs(),
                         r.wallSeconds());
             }

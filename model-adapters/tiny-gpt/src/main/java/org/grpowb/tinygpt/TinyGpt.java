@@ -24,6 +24,7 @@ import org.grpowb.api.SamplingSettings;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.api.TokenFeatures;
 import org.grpowb.api.TokenScores;
+import org.grpowb.decoding.KvCache;
 
 /**
  * A character-level GPT-2-style policy (see {@link Transformer} for the maths, {@link BatchLayout} for how rows of

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.grpowb.decoding.KvCache;
 
 /**
  * The forward pass of a GPT-2-style decoder (Radford et al. 2019, "Language Models are Unsupervised Multitask

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.grpowb.api.OwnedArrays;
 import org.grpowb.hf.config.HfConfig;
+import org.grpowb.decoding.KvCache;
 
 /**
  * The forward pass of the Llama decoder family as transformers computes it ({@code models/llama/modeling_llama.py},

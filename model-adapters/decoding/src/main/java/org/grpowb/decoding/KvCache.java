@@ -1,4 +1,4 @@
-package org.grpowb.tinygpt;
+package org.grpowb.decoding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
@@ -12,19 +12,19 @@ import java.util.List;
  * <p>Each step runs inside its own {@link NDScope}; {@link #commit()} lets the current arrays outlive that scope and
  * frees the ones they replaced, so a long decode holds one cache, not one per step.
  */
-final class KvCache implements AutoCloseable {
+public final class KvCache implements AutoCloseable {
 
     private final NDArray[] keys;
     private final NDArray[] values;
     private final List<NDArray> superseded = new ArrayList<>();
 
-    KvCache(int layers) {
+    public KvCache(int layers) {
         keys = new NDArray[layers];
         values = new NDArray[layers];
     }
 
     /** Appends one layer's new keys and values along the sequence axis; returns the full {keys, values}. */
-    NDArray[] extend(int layer, NDArray k, NDArray v) {
+    public NDArray[] extend(int layer, NDArray k, NDArray v) {
         if (keys[layer] == null) {
             keys[layer] = k;
             values[layer] = v;
@@ -35,7 +35,7 @@ final class KvCache implements AutoCloseable {
     }
 
     /** Keeps, for each new row, the cache of row {@code index[row]} (how a prompt's prefill is shared by its group). */
-    void selectRows(NDArray index) {
+    public void selectRows(NDArray index) {
         for (int layer = 0; layer < keys.length; layer++) {
             replace(layer, keys[layer].get(index), values[layer].get(index));
         }
@@ -49,7 +49,7 @@ final class KvCache implements AutoCloseable {
     }
 
     /** Call at the end of a step, inside its scope: keep the current arrays, free the superseded ones. */
-    void commit() {
+    public void commit() {
         for (int layer = 0; layer < keys.length; layer++) {
             NDScope.unregister(keys[layer], values[layer]);
         }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -393,8 +392,7 @@ public final class HfConfigReader {
             if (!dict.isObject()) {
                 throw error(dictName, "expected an object, got " + dict);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = dict.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : dict.properties()) {
                 if (e.getValue().isObject()) {
                     throw error(dictName + "." + e.getKey(), "per-layer-type rotary parameters are not supported");
                 }

@@ -25,6 +25,10 @@ import org.grpowb.api.TokenCodec;
 import org.grpowb.api.TokenFeatures;
 import org.grpowb.api.TokenScores;
 import org.grpowb.decoding.KvCache;
+import org.grpowb.api.OwnedArrays;
+import org.grpowb.decoding.BatchLayout;
+import org.grpowb.decoding.DecodedRows;
+import org.grpowb.decoding.NextTokenSampler;
 
 /**
  * A character-level GPT-2-style policy (see {@link Transformer} for the maths, {@link BatchLayout} for how rows of
@@ -88,8 +92,8 @@ public final class TinyGpt implements PolicyModel {
             LinkedHashMap<String, NDArray> parameters = new LinkedHashMap<>();
             for (NDArray a : saved.weights()) {
                 // decoded arrays live in Java direct buffers; PyTorch-owned copies keep storage and alignment the same
-                // from run to run (see HostArrays)
-                NDArray owned = HostArrays.owned(a);
+                // from run to run (see OwnedArrays)
+                NDArray owned = OwnedArrays.owned(a, a.getDataType());
                 owned.setName(a.getName());
                 parameters.put(owned.getName(), owned);
             }
@@ -143,7 +147,7 @@ public final class TinyGpt implements PolicyModel {
                 rowPrompts.add(prompt);
             }
         }
-        Decoding decoding = new Decoding(rowPrompts, settings.maxNewTokens(), config.context());
+        DecodedRows decoding = new DecodedRows(rowPrompts, settings.maxNewTokens(), config.context(), java.util.Set.of(CharCodec.EOS));
         NextTokenSampler sampler = new NextTokenSampler(settings.temperature(), settings.topP(), new Random(seed));
         try (NDScope callScope = new NDScope();
              KvCache cache = settings.useKvCache() ? new KvCache(config.layers()) : null) {
@@ -190,7 +194,7 @@ public final class TinyGpt implements PolicyModel {
             }
             if (cache != null) {
                 if (groupSize > 1) {
-                    cache.selectRows(HostArrays.owned(manager.create(promptOfRow)));
+                    cache.selectRows(OwnedArrays.owned(manager.create(promptOfRow), DataType.INT64));
                 }
                 cache.commit();
             }
@@ -243,7 +247,7 @@ public final class TinyGpt implements PolicyModel {
                 Transformer.Weights w = Transformer.Weights.of(parameters, p -> p, config.layers());
                 NDArray logits = transformer.logits(w, completionHidden(w, prompts, completions, rows));
                 if (temperature != 0 && temperature != 1) {
-                    logits = logits.mul(HostArrays.scalar(logits, 1 / temperature));
+                    logits = logits.mul(OwnedArrays.scalar(logits, 1 / temperature));
                 }
                 NDArray logP = logits.logSoftmax(-1);
                 logProbs = logP.gather(completionIds(completions, rows), -1).squeeze(-1).mul(mask);
@@ -331,7 +335,7 @@ public final class TinyGpt implements PolicyModel {
                 next[r * rows.steps() + t] = c[t];
             }
         }
-        return HostArrays.owned(manager.create(next, new Shape(rows.count(), rows.steps(), 1)));
+        return OwnedArrays.owned(manager.create(next, new Shape(rows.count(), rows.steps(), 1)), DataType.INT64);
     }
 
     /** (B, T, D): the hidden state after the final LayerNorm that predicts each completion token. */
@@ -446,13 +450,13 @@ public final class TinyGpt implements PolicyModel {
 
     private static NDArray create(NDManager m, double[] values, Shape shape, DataType dtype) {
         if (dtype == DataType.FLOAT64) {
-            return HostArrays.owned(m.create(values, shape));
+            return OwnedArrays.owned(m.create(values, shape), DataType.FLOAT64);
         }
         float[] single = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             single[i] = (float) values[i];
         }
-        return HostArrays.owned(m.create(single, shape));
+        return OwnedArrays.owned(m.create(single, shape), DataType.FLOAT32);
     }
 
     /** (B, V) on the device → B rows of V doubles on the host. */
@@ -474,83 +478,5 @@ public final class TinyGpt implements PolicyModel {
             out[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
         }
         return out;
-    }
-
-    /** What every row of a sampling batch has produced so far. */
-    private static final class Decoding {
-        final int promptWidth;
-        private final int[] promptLength;
-        private final int maxNewTokens;
-        private final int context;
-        /** Unfilled slots stay 0 = EOS, which is what finished rows feed the batch until it stops. */
-        private final int[][] tokens;
-        private final float[][] logProbs;
-        private final float[][] entropies;
-        private final int[] length;
-        private final boolean[] done;
-        private final boolean[] truncated;
-        private int active;
-
-        Decoding(List<int[]> rowPrompts, int maxNewTokens, int context) {
-            int rows = rowPrompts.size();
-            this.promptLength = new int[rows];
-            int widest = 0;
-            for (int r = 0; r < rows; r++) {
-                promptLength[r] = rowPrompts.get(r).length;
-                widest = Math.max(widest, promptLength[r]);
-            }
-            this.promptWidth = widest;
-            this.maxNewTokens = maxNewTokens;
-            this.context = context;
-            int capacity = Math.min(maxNewTokens, context); // a row stops at the context anyway
-            this.tokens = new int[rows][capacity];
-            this.logProbs = new float[rows][capacity];
-            this.entropies = new float[rows][capacity];
-            this.length = new int[rows];
-            this.done = new boolean[rows];
-            this.truncated = new boolean[rows];
-            this.active = rows;
-        }
-
-        boolean done(int row) {
-            return done[row];
-        }
-
-        boolean allDone() {
-            return active == 0;
-        }
-
-        void append(int row, NextTokenSampler.Draw draw) {
-            int t = length[row]++;
-            tokens[row][t] = draw.token();
-            logProbs[row][t] = draw.logProb();
-            entropies[row][t] = draw.entropy();
-            if (draw.token() == CharCodec.EOS) {
-                finish(row, false);
-            } else if (length[row] == maxNewTokens || promptLength[row] + length[row] == context) {
-                finish(row, true);
-            }
-        }
-
-        private void finish(int row, boolean cut) {
-            done[row] = true;
-            truncated[row] = cut;
-            active--;
-        }
-
-        /** Every row's tokens so far, padded with EOS to {@code steps}. */
-        List<int[]> tails(int steps) {
-            List<int[]> tails = new ArrayList<>(tokens.length);
-            for (int[] row : tokens) {
-                tails.add(Arrays.copyOf(row, steps));
-            }
-            return tails;
-        }
-
-        SampledCompletion completion(int row) {
-            int n = length[row];
-            return new SampledCompletion(Arrays.copyOf(tokens[row], n), Arrays.copyOf(logProbs[row], n),
-                    Arrays.copyOf(entropies[row], n), truncated[row]);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.decoding.KvCache;
 
 /**
@@ -107,8 +108,8 @@ final class Transformer {
         }
         double scale = 1.0 / Math.sqrt((double) width / heads);
         // a PyTorch-owned scalar: DJL's mul(Number) wraps the number in Java memory that it frees right after the op,
-        // while autograd keeps the operand for backward (see HostArrays)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(HostArrays.scalar(q, scale)).add(mask);
+        // while autograd keeps the operand for backward (see OwnedArrays)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(OwnedArrays.scalar(q, scale)).add(mask);
         NDArray y = scores.softmax(-1).matMul(v);
         return y.transpose(0, 2, 1, 3).reshape(rows, cols, width).matMul(b.projW()).add(b.projB());
     }

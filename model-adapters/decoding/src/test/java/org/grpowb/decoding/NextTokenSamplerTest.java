@@ -1,4 +1,4 @@
-package org.grpowb.tinygpt;
+package org.grpowb.decoding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,24 +1,25 @@
-package org.grpowb.tinygpt;
+package org.grpowb.decoding;
 
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Draws one token from next-token logits, in Java: with V = 97 pulling (B, V) logits to the host each step costs
- * less than the kernel launches a device-side sampler would, and a {@link Random} makes the draw reproducible.
+ * Draws one token from next-token logits, in Java: for a small vocabulary (tiny-gpt's 97) pulling (B, V) logits to
+ * the host each step costs less than the kernel launches a device-side sampler would, and a {@link Random} makes the
+ * draw reproducible.
  *
  * <p>What is recorded refers to the tempered policy π_T(·) = softmax(logits / T) the token was drawn from (the
  * untempered one when T = 0, greedy): the trainer scores π_θ and π_ref at the same temperature, as TRL does, so the
  * ratio π_θ / π_old compares like with like. Top-p only narrows the proposal; like TRL, the recorded log-prob is not
  * renormalised over the nucleus.
  */
-final class NextTokenSampler {
+public final class NextTokenSampler {
 
     /**
      * @param logProb log π_T(token)
      * @param entropy −Σ π_T log π_T, in nats
      */
-    record Draw(int token, float logProb, float entropy) {
+    public record Draw(int token, float logProb, float entropy) {
     }
 
     private final double temperature;
@@ -29,13 +30,13 @@ final class NextTokenSampler {
      * @param temperature 0 for greedy argmax
      * @param topP        nucleus mass in (0, 1] (Holtzman et al. 2020); 1 disables it
      */
-    NextTokenSampler(double temperature, double topP, Random random) {
+    public NextTokenSampler(double temperature, double topP, Random random) {
         this.temperature = temperature;
         this.topP = topP;
         this.random = random;
     }
 
-    Draw draw(double[] logits) {
+    public Draw draw(double[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (double l : logits) {
             max = Math.max(max, l);

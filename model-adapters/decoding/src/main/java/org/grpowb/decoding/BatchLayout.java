@@ -1,9 +1,10 @@
-package org.grpowb.tinygpt;
+package org.grpowb.decoding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.grpowb.api.OwnedArrays;
 import java.util.List;
 
 /**
@@ -15,15 +16,15 @@ import java.util.List;
  * batch-mates are. The attention mask is causal and hides padding keys; a padding query may still see itself, so no
  * softmax row is all −∞ and padded rows never produce NaN (their outputs are simply ignored).
  */
-final class BatchLayout {
+public final class BatchLayout {
 
     /** Additive mask value: exp(−1e9 − max) is exactly 0 in float32 and float64, and −1e9 is never −∞ − (−∞) = NaN. */
-    static final double HIDDEN = -1e9;
+    public static final double HIDDEN = -1e9;
 
-    final int rows;
-    final int width;
+    public final int rows;
+    public final int width;
     /** Width of the prompt part: the longest prompt. */
-    final int promptWidth;
+    public final int promptWidth;
     private final int[][] ids;
     private final int[] leftPad;
     /** Real tokens of each row (prompt + tail), from column {@code leftPad}. */
@@ -42,7 +43,7 @@ final class BatchLayout {
      * @param tails tokens after each prompt (completions so far), or null for prompts alone; cut at {@code width}
      * @param width columns; at least the longest prompt
      */
-    static BatchLayout of(List<int[]> prompts, List<int[]> tails, int width) {
+    public static BatchLayout of(List<int[]> prompts, List<int[]> tails, int width) {
         int promptWidth = 0;
         for (int[] p : prompts) {
             promptWidth = Math.max(promptWidth, p.length);
@@ -70,7 +71,7 @@ final class BatchLayout {
     }
 
     /** Token ids of columns {@code from..width-1}, shape (rows, width − from), int64. */
-    NDArray tokens(NDManager manager, int from) {
+    public NDArray tokens(NDManager manager, int from) {
         int cols = width - from;
         long[] data = new long[rows * cols];
         for (int r = 0; r < rows; r++) {
@@ -78,11 +79,11 @@ final class BatchLayout {
                 data[r * cols + c] = ids[r][from + c];
             }
         }
-        return HostArrays.owned(manager.create(data, new Shape(rows, cols)));
+        return OwnedArrays.owned(manager.create(data, new Shape(rows, cols)), DataType.INT64);
     }
 
     /** Position ids of columns {@code from..width-1}, clamped into {@code [0, context)} for padding, int64. */
-    NDArray positions(NDManager manager, int from, int context) {
+    public NDArray positions(NDManager manager, int from, int context) {
         int cols = width - from;
         long[] data = new long[rows * cols];
         for (int r = 0; r < rows; r++) {
@@ -90,14 +91,14 @@ final class BatchLayout {
                 data[r * cols + c] = Math.max(0, Math.min(context - 1, from + c - leftPad[r]));
             }
         }
-        return HostArrays.owned(manager.create(data, new Shape(rows, cols)));
+        return OwnedArrays.owned(manager.create(data, new Shape(rows, cols)), DataType.INT64);
     }
 
     /**
      * Additive attention mask for queries in columns {@code from..width-1} over all {@code width} keys, shape
      * (rows, 1, width − from, width): 0 where the query may attend, {@link #HIDDEN} elsewhere.
      */
-    NDArray mask(NDManager manager, int from, DataType dtype) {
+    public NDArray mask(NDManager manager, int from, DataType dtype) {
         int cols = width - from;
         double[] data = new double[rows * cols * width];
         int k = 0;
@@ -114,12 +115,12 @@ final class BatchLayout {
         }
         Shape shape = new Shape(rows, 1, cols, width);
         if (dtype == DataType.FLOAT64) {
-            return HostArrays.owned(manager.create(data, shape));
+            return OwnedArrays.owned(manager.create(data, shape), DataType.FLOAT64);
         }
         float[] single = new float[data.length];
         for (int i = 0; i < data.length; i++) {
             single[i] = (float) data[i];
         }
-        return HostArrays.owned(manager.create(single, shape));
+        return OwnedArrays.owned(manager.create(single, shape), dtype);
     }
 }

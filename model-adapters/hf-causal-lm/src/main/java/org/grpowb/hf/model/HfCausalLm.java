@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,7 @@ public final class HfCausalLm implements PolicyModel {
             }
         }
         DecodedRows decoding = new DecodedRows(rowPrompts, settings.maxNewTokens(), context,
-                Set.of(codec.eosId()));
+                new HashSet<>(codec.stopIds()));
         NextTokenSampler sampler = new NextTokenSampler(settings.temperature(), settings.topP(), new Random(seed));
         try (NDScope callScope = new NDScope();
              KvCache cache = settings.useKvCache() ? new KvCache(config.layers()) : null) {

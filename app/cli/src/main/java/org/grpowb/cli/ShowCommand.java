@@ -59,7 +59,14 @@ final class ShowCommand implements Callable<Integer> {
         PolicyModelFactory factory = PluginRegistry.discover().model(model.path("name").asText());
         java.util.Map<String, Object> given = new ObjectMapper().convertValue(model.path("settings"),
                 new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
-        return factory.codec(Settings.resolve(factory.settings(), given, "run " + runId + " model.settings"));
+        Settings settings = Settings.resolve(factory.settings(), given, "run " + runId + " model.settings");
+        // model.init is stored relative to the project folder, which holds the store in runs/ by default
+        java.nio.file.Path init = null;
+        if (model.hasNonNull("init")) {
+            java.nio.file.Path projectDir = store.file().toAbsolutePath().getParent().getParent();
+            init = projectDir == null ? null : projectDir.resolve(model.path("init").asText()).normalize();
+        }
+        return factory.codec(settings, init);
     }
 
     private static String toJson(StepRecord rec, TokenCodec codec) {

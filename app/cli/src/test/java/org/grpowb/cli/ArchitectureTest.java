@@ -26,19 +26,26 @@ class ArchitectureTest {
     @Test
     void engineAndPluginsKnowNothingOfJavaFx() {
         noClasses().that().resideInAnyPackage("org.grpowb.core..", "org.grpowb.api..", "org.grpowb.variants..",
-                        "org.grpowb.rewards..", "org.grpowb.tinygpt..")
+                        "org.grpowb.rewards..", "org.grpowb.tinygpt..", "org.grpowb.hf..", "org.grpowb.decoding..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..")
                 .check(classes);
     }
 
     @Test
     void pluginsDependOnlyOnThePluginApi() {
-        noClasses().that().resideInAnyPackage("org.grpowb.variants..", "org.grpowb.rewards..", "org.grpowb.tinygpt..")
+        noClasses().that().resideInAnyPackage("org.grpowb.variants..", "org.grpowb.rewards..", "org.grpowb.tinygpt..",
+                        "org.grpowb.hf..", "org.grpowb.decoding..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.grpowb.core..", "org.grpowb.cli..")
+                .check(classes);
+        // model adapters share only the decoding toolkit, never each other
+        noClasses().that().resideInAnyPackage("org.grpowb.hf..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.grpowb.tinygpt..", "org.grpowb.variants..",
+                        "org.grpowb.rewards..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("org.grpowb.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.grpowb.core..", "org.grpowb.cli..",
-                        "org.grpowb.variants..", "org.grpowb.rewards..", "org.grpowb.tinygpt..")
+                        "org.grpowb.variants..", "org.grpowb.rewards..", "org.grpowb.tinygpt..", "org.grpowb.hf..",
+                        "org.grpowb.decoding..")
                 .check(classes);
     }
 
@@ -46,7 +53,7 @@ class ArchitectureTest {
     void theEngineDoesNotReachIntoTheCommandLineOrConcretePlugins() {
         noClasses().that().resideInAnyPackage("org.grpowb.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.grpowb.cli..", "org.grpowb.variants..",
-                        "org.grpowb.rewards..", "org.grpowb.tinygpt..")
+                        "org.grpowb.rewards..", "org.grpowb.tinygpt..", "org.grpowb.hf..", "org.grpowb.decoding..")
                 .check(classes);
     }
 

@@ -28,6 +28,23 @@ public interface PolicyModelFactory {
      */
     TokenCodec codec(Settings settings);
 
+    /**
+     * The same for a model that keeps its tokenizer in its {@code model.init} folder (a Hugging Face checkpoint).
+     *
+     * @param init the folder, or null when the project names none; by default unused
+     */
+    default TokenCodec codec(Settings settings, java.nio.file.Path init) {
+        return codec(settings);
+    }
+
     /** A model restored from a directory written by {@link PolicyModel#save}, keeping its saved architecture. */
     PolicyModel load(NDManager manager, Path dir) throws IOException;
+
+    /**
+     * A project's starting model from its {@code model.init} folder, with the project's model settings for what the
+     * folder does not fix (e.g. the context a Hugging Face model is opened with). By default the settings are unused.
+     */
+    default PolicyModel load(NDManager manager, Path dir, Settings settings) throws IOException {
+        return load(manager, dir);
+    }
 }

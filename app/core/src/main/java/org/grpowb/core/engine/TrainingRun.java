@@ -243,7 +243,7 @@ public final class TrainingRun {
             throw new IllegalStateException(project.file() + ": field 'model.init': no checkpoint at " + m.init()
                     + "; make it with `grpowb sft " + project.dir() + "`");
         }
-        return m.factory().load(base, m.init());
+        return m.factory().load(base, m.init(), m.settings());
     }
 
     private PolicyModel loadPolicy(NDManager base, Path dir) throws IOException {

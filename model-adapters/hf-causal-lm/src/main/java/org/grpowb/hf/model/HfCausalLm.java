@@ -55,9 +55,12 @@ import org.grpowb.hf.safetensors.SafetensorsWriter;
  */
 public final class HfCausalLm implements PolicyModel {
 
+    /** Beside saved weights: the context this policy was opened with, so that a checkpoint reopens alike. */
+    public static final String CONTEXT_FILE = "grpowb-context.txt";
+
     /** Files of a model folder that saving carries over unchanged. */
     static final List<String> CARRIED_FILES = List.of(HfConfigReader.FILE_NAME, "generation_config.json",
-            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja");
 
     private final HfConfig config;
     private final NDManager manager;
@@ -429,6 +432,7 @@ public final class HfCausalLm implements PolicyModel {
         }
         new SafetensorsWriter(storedAs, SafetensorsWriter.PT_METADATA).write(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE),
                 tensors);
+        Files.writeString(dir.resolve(CONTEXT_FILE), Integer.toString(context));
     }
 
     /** Copies the weights of a saved folder of the same architecture into this model's parameters, in place. */

@@ -1,10 +1,14 @@
 package org.grpowb.hf;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
@@ -12,7 +16,9 @@ import org.grpowb.api.Settings;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.hf.config.HfConfigReader;
 import org.grpowb.hf.model.HfCausalLm;
+import org.grpowb.hf.text.ChatTemplate;
 import org.grpowb.hf.text.HfTokenizerCodec;
+import org.grpowb.hf.text.PromptFormat;
 
 /**
  * {@code model: {name: hf-causal-lm, init: path/to/folder}}: a Hugging Face Llama-family checkpoint (Llama 3.x,
@@ -26,9 +32,16 @@ public final class HfCausalLmFactory implements PolicyModelFactory {
 
     public static final String NAME = "hf-causal-lm";
 
-    private static final List<SettingSpec> SETTINGS = List.of(SettingSpec.integer("context",
-            "longest prompt + completion in tokens (at most the model's max_position_embeddings); ours: 1024 fits the "
-                    + "reasoning prompts of the sample projects with room for a completion", 1024, 2, 1_048_576));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final List<SettingSpec> SETTINGS = List.of(
+            SettingSpec.integer("context", "longest prompt + completion in tokens (at most the model's "
+                    + "max_position_embeddings); ours: 1024 fits the reasoning prompts of the sample projects with room "
+                    + "for a completion", 1024, 2, 1_048_576),
+            SettingSpec.choice("prompt_format", "how a prompt is given to the model: chat (the user turn of its chat "
+                    + "template, then the assistant's opening), raw (the text after the tokenizer's BOS), or auto (chat "
+                    + "when the folder has a chat template, as TRL does for conversational data)", "auto", "auto", "chat",
+                    "raw"));
 
     @Override
     public String name() {
@@ -58,7 +71,6 @@ public final class HfCausalLmFactory implements PolicyModelFactory {
         throw new IllegalArgumentException(NAME + "'s tokenizer is read from its model folder (model.init)");
     }
 
-    /** A checkpoint this policy saved, with the context it was saved with (else the default, within the model's). */
     /** The tokenizer of the model folder. */
     @Override
     public TokenCodec codec(Settings settings, Path init) {
@@ -72,22 +84,45 @@ public final class HfCausalLmFactory implements PolicyModelFactory {
         }
     }
 
+    /**
+     * A checkpoint this policy saved, opened as it was saved (its context and prompt format); a folder from elsewhere
+     * gets the defaults, the context within the model's maximum.
+     */
     @Override
     public PolicyModel load(NDManager manager, Path dir) throws IOException {
-        Path saved = dir.resolve(HfCausalLm.CONTEXT_FILE);
-        int context = Files.isRegularFile(saved) ? Integer.parseInt(Files.readString(saved).trim())
-                : Math.min((Integer) SETTINGS.get(0).defaultValue(), HfConfigReader.read(dir).maxPositionEmbeddings());
-        return open(manager, dir, context);
+        Path saved = dir.resolve(HfCausalLm.POLICY_FILE);
+        if (Files.isRegularFile(saved)) {
+            JsonNode policy = JSON.readTree(saved.toFile());
+            return open(manager, dir, policy.path("context").asInt(), policy.path("prompt_format").asText());
+        }
+        int context = Math.min((Integer) SETTINGS.get(0).defaultValue(), HfConfigReader.read(dir).maxPositionEmbeddings());
+        return open(manager, dir, context, (String) SETTINGS.get(1).defaultValue());
     }
 
-    /** A project's {@code model.init} folder, opened with the project's {@code context}. */
+    /** A project's {@code model.init} folder, opened with the project's {@code context} and {@code prompt_format}. */
     @Override
     public PolicyModel load(NDManager manager, Path dir, Settings settings) throws IOException {
-        return open(manager, dir, settings.integer("context"));
+        return open(manager, dir, settings.integer("context"), settings.choice("prompt_format"));
     }
 
-    /** Opens a folder with an explicit context; what {@link #load} does with the saved or default one. */
-    public static HfCausalLm open(NDManager manager, Path dir, int context) throws IOException {
-        return HfCausalLm.open(manager, dir, HfTokenizerCodec.load(dir), context);
+    /**
+     * Opens a folder with an explicit context and prompt format ({@code auto}, {@code chat} or {@code raw}). Chat
+     * templates render with a fixed date ({@link ChatTemplate#LLAMA_FALLBACK_DATE}): a template that prints today's
+     * date would otherwise change the prompts, and the run, from one day to the next.
+     */
+    public static HfCausalLm open(NDManager manager, Path dir, int context, String promptFormat) throws IOException {
+        HfTokenizerCodec codec = HfTokenizerCodec.load(dir);
+        Optional<ChatTemplate> template = ChatTemplate.fromModelFolder(dir,
+                ChatTemplate.LLAMA_FALLBACK_DATE.atStartOfDay());
+        PromptFormat.Kind kind = promptFormat.equals("auto")
+                ? (template.isPresent() ? PromptFormat.Kind.CHAT : PromptFormat.Kind.RAW)
+                : PromptFormat.Kind.parse(promptFormat);
+        PromptFormat format;
+        try {
+            format = PromptFormat.of(kind, template.orElse(null), null, codec.bosPrefix());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
+        }
+        return HfCausalLm.open(manager, dir, codec, context, format, kind.name().toLowerCase(Locale.ROOT));
     }
 }

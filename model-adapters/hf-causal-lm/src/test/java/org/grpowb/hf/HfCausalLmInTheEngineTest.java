@@ -1,10 +1,13 @@
 package org.grpowb.hf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.grpowb.api.PolicyModel;
+import org.grpowb.api.Settings;
 import org.grpowb.core.TestProjects;
 import org.grpowb.core.engine.RunSummary;
 import org.grpowb.core.engine.TrainingRun;
@@ -31,6 +35,7 @@ import org.grpowb.hf.reference.TinyModels;
 import org.grpowb.hf.safetensors.Dtype;
 import org.grpowb.hf.safetensors.SafetensorsCheckpoint;
 import org.grpowb.hf.safetensors.SafetensorsWriter;
+import org.grpowb.hf.text.ChatTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +82,55 @@ class HfCausalLmInTheEngineTest {
         return folder;
     }
 
+    /**
+     * {@code prompt_format: chat} gives the model Qwen2.5's ChatML turn (its template, from the public
+     * tokenizer_config.json, inserts its default system prompt when none is given); {@code raw} the bare text; a
+     * checkpoint reopens with the format it was trained with.
+     */
+    @Test
+    void chatPromptsAreTheChatTemplatesTurnAndCheckpointsKeepTheirFormat() throws Exception {
+        Path model = modelFolder();
+        try (InputStream in = getClass().getResourceAsStream("/text/qwen2.5-instruct/tokenizer_config.json")) {
+            String template = new ObjectMapper().readTree(in).path("chat_template").asText();
+            Files.writeString(model.resolve(ChatTemplate.TEMPLATE_FILE), template);
+        }
+        String chatml = "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+                + "<|im_end|>\n<|im_start|>user\n3+4=<|im_end|>\n<|im_start|>assistant\n";
+        HfCausalLmFactory factory = new HfCausalLmFactory();
+        try (NDManager m = NDManager.newBaseManager();
+             PolicyModel chat = factory.load(m, model, Settings.resolve(factory.settings(),
+                     Map.of("context", 64, "prompt_format", "chat"), "test"));
+             PolicyModel raw = factory.load(m, model, Settings.resolve(factory.settings(),
+                     Map.of("context", 64, "prompt_format", "raw"), "test"));
+             PolicyModel auto = factory.load(m, model, Settings.resolve(factory.settings(), Map.of("context", 64),
+                     "test"))) {
+            int[] expected = chat.codec().encode(chatml);
+            assertArrayEquals(expected, chat.encodePrompt("3+4="));
+            assertEquals(266, expected[0], "one <|im_start|>, no BOS before it");
+            // this fixture's tokenizer puts <|begin_of_text|> (268) before a document: raw gets exactly one
+            int[] text = raw.codec().encode("3+4=");
+            int[] withBos = new int[text.length + 1];
+            withBos[0] = 268;
+            System.arraycopy(text, 0, withBos, 1, text.length);
+            assertArrayEquals(withBos, raw.encodePrompt("3+4="));
+            assertArrayEquals(withBos, raw.encodePrompt("<|begin_of_text|>3+4="), "never a doubled BOS");
+            assertArrayEquals(expected, auto.encodePrompt("3+4="), "auto: chat when the folder has a template");
+            Path saved = dir.resolve("saved");
+            chat.save(saved);
+            try (PolicyModel reopened = factory.load(m, saved)) {
+                assertArrayEquals(expected, reopened.encodePrompt("3+4="));
+                assertEquals(64, reopened.contextLength());
+            }
+        }
+        // chat without a template is refused, naming the folder
+        Files.delete(model.resolve(ChatTemplate.TEMPLATE_FILE));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Exception e = assertThrows(IllegalArgumentException.class, () -> factory.load(m, model,
+                    Settings.resolve(factory.settings(), Map.of("prompt_format", "chat", "context", 64), "test")));
+            assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("raw"), e.getMessage());
+        }
+    }
+
     @Test
     void aHuggingFaceFolderTrainsWithGrpoAndItsCheckpointReopens() throws Exception {
         Path model = modelFolder();
@@ -84,7 +138,7 @@ class HfCausalLmInTheEngineTest {
         TestProjects.write(project, """
                 name: tiny-hf
                 data: {train: train.jsonl, eval: eval.jsonl}
-                model: {name: hf-causal-lm, init: ../tiny-qwen, settings: {context: 32}}
+                model: {name: hf-causal-lm, init: ../tiny-qwen, settings: {context: 32, prompt_format: raw}}
                 variant: {name: ngrpo, settings: {beta: 0.02}}
                 rewards:
                   - {name: exact_answer, weight: 1.0}

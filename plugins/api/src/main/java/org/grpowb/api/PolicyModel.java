@@ -19,6 +19,15 @@ public interface PolicyModel extends AutoCloseable {
 
     TokenCodec codec();
 
+    /**
+     * An example's prompt as the policy is given it: its token ids. By default the text encoded as it is; a chat model
+     * wraps it in its chat template (the user's turn, then the opening of the assistant's), as a project's
+     * {@code prompt_format} asks.
+     */
+    default int[] encodePrompt(String prompt) {
+        return codec().encode(prompt);
+    }
+
     /** Longest prompt + completion the model can attend over. */
     int contextLength();
 

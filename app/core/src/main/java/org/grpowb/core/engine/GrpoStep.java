@@ -139,7 +139,7 @@ public final class GrpoStep {
         List<int[]> out = new ArrayList<>(batch.size());
         for (Example e : batch) {
             try {
-                out.add(policy.codec().encode(e.prompt()));
+                out.add(policy.encodePrompt(e.prompt()));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("example '" + e.id() + "', field 'prompt': " + ex.getMessage(), ex);
             }

@@ -25,6 +25,7 @@ import org.grpowb.hf.config.RopeFrequencies;
 import org.grpowb.hf.safetensors.Dtype;
 import org.grpowb.hf.safetensors.SafetensorsCheckpoint;
 import org.grpowb.hf.safetensors.SafetensorsWriter;
+import org.grpowb.hf.text.PromptFormat;
 
 /**
  * A Llama-family decoder (Llama 3.x, Qwen2/2.5, SmolLM2, Mistral) opened from a Hugging Face model folder and trained
@@ -40,8 +41,11 @@ import org.grpowb.hf.safetensors.SafetensorsWriter;
  */
 public final class HfCausalLm extends DecoderPolicy {
 
-    /** Beside saved weights: the context this policy was opened with, so that a checkpoint reopens alike. */
-    public static final String CONTEXT_FILE = "grpowb-context.txt";
+    /**
+     * Beside saved weights: how this policy was opened (its context and prompt format), so that a checkpoint reopens
+     * alike. transformers ignores the file.
+     */
+    public static final String POLICY_FILE = "grpowb-policy.json";
 
     /** Files of a model folder that saving carries over unchanged. */
     static final List<String> CARRIED_FILES = List.of(HfConfigReader.FILE_NAME, "generation_config.json",
@@ -53,11 +57,13 @@ public final class HfCausalLm extends DecoderPolicy {
     private final Path source;
     private final Dtype storedAs;
     private final int context;
+    private final PromptFormat promptFormat;
+    private final String promptFormatName;
     private final RotaryTable rotary;
     private final DecoderForward forward;
 
     private HfCausalLm(HfConfig config, NDManager manager, LinkedHashMap<String, NDArray> parameters, TokenCodec codec,
-                       Path source, Dtype storedAs, int context) {
+                       Path source, Dtype storedAs, int context, PromptFormat promptFormat, String promptFormatName) {
         super(manager);
         if (codec.vocabSize() > config.vocabSize()) {
             throw new IllegalArgumentException(source + ": the tokenizer has " + codec.vocabSize()
@@ -69,6 +75,8 @@ public final class HfCausalLm extends DecoderPolicy {
         this.source = source;
         this.storedAs = storedAs;
         this.context = context;
+        this.promptFormat = promptFormat;
+        this.promptFormatName = promptFormatName;
         this.rotary = new RotaryTable(manager, RopeFrequencies.of(config), context, DataType.FLOAT32);
         this.forward = new DecoderForward(config, rotary);
     }
@@ -77,10 +85,13 @@ public final class HfCausalLm extends DecoderPolicy {
      * Opens a model folder: its config, checked against the weights' names and shapes before anything is allocated,
      * then the weights as float32 parameters with gradients.
      *
-     * @param context the longest prompt + completion this policy will attend over (at most the model's maximum)
+     * @param context          the longest prompt + completion this policy will attend over (at most the model's maximum)
+     * @param promptFormat     how an example's prompt becomes the text to encode
+     * @param promptFormatName its name in the project ({@code chat} or {@code raw}), saved with checkpoints
      * @throws IOException naming the file and the tensor or field at fault
      */
-    public static HfCausalLm open(NDManager parent, Path folder, TokenCodec codec, int context) throws IOException {
+    public static HfCausalLm open(NDManager parent, Path folder, TokenCodec codec, int context,
+                                  PromptFormat promptFormat, String promptFormatName) throws IOException {
         HfConfig config = HfConfigReader.read(folder);
         if (context < 2 || context > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException(folder + ": context " + context + " must be in [2, "
@@ -104,7 +115,8 @@ public final class HfCausalLm extends DecoderPolicy {
                     p.setRequiresGradient(true);
                     parameters.put(name, p);
                 }
-                return new HfCausalLm(config, own, parameters, codec, folder, weights.dtype(), context);
+                return new HfCausalLm(config, own, parameters, codec, folder, weights.dtype(), context, promptFormat,
+                        promptFormatName);
             } catch (IOException | RuntimeException e) {
                 own.close();
                 throw e;
@@ -119,6 +131,12 @@ public final class HfCausalLm extends DecoderPolicy {
     @Override
     public TokenCodec codec() {
         return codec;
+    }
+
+    /** The prompt rendered by the project's {@code prompt_format} (no special tokens added: no doubled BOS). */
+    @Override
+    public int[] encodePrompt(String prompt) {
+        return promptFormat.encode(prompt, codec);
     }
 
     @Override
@@ -172,7 +190,7 @@ public final class HfCausalLm extends DecoderPolicy {
             c.setName(e.getKey());
             copies.put(e.getKey(), c);
         }
-        return new HfCausalLm(config, own, copies, codec, source, storedAs, context);
+        return new HfCausalLm(config, own, copies, codec, source, storedAs, context, promptFormat, promptFormatName);
     }
 
     /**
@@ -196,7 +214,8 @@ public final class HfCausalLm extends DecoderPolicy {
         }
         new SafetensorsWriter(storedAs, SafetensorsWriter.PT_METADATA).write(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE),
                 tensors);
-        Files.writeString(dir.resolve(CONTEXT_FILE), Integer.toString(context));
+        Files.writeString(dir.resolve(POLICY_FILE), "{\"context\": " + context + ", \"prompt_format\": \""
+                + promptFormatName + "\"}\n");
     }
 
     /** Copies the weights of a saved folder of the same architecture into this model's parameters, in place. */

@@ -25,6 +25,7 @@ import org.grpowb.hf.reference.TinyModels.TinyModel;
 import org.grpowb.hf.safetensors.Dtype;
 import org.grpowb.hf.safetensors.SafetensorsCheckpoint;
 import org.grpowb.hf.safetensors.SafetensorsWriter;
+import org.grpowb.hf.text.PromptFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,11 @@ class HfCausalLmTest {
         base.close();
     }
 
+    /** The letters are the whole prompt: raw, with no BOS. */
+    private static HfCausalLm open(NDManager m, Path folder, TokenCodec codec) throws IOException {
+        return HfCausalLm.open(m, folder, codec, 16, new PromptFormat.Raw(""), "raw");
+    }
+
     static List<TinyModel> models() {
         return TinyModels.all().stream().map(TinyModel::roundedToFloat).toList();
     }
@@ -118,7 +124,7 @@ class HfCausalLmTest {
         int[] all = {1, 7, 3, 9, 0, 2};
         double[][] logits = new ReferenceDecoder(model.config(), model.weights()).logits(all);
         try (NDManager m = base.newSubManager();
-             HfCausalLm policy = HfCausalLm.open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec(), 16)) {
+             HfCausalLm policy = open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec())) {
             TokenScores s = policy.score(m, List.of(prompt), List.of(completion));
             float[] got = s.logProbs().toFloatArray();
             for (int t = 0; t < completion.length; t++) {
@@ -142,7 +148,7 @@ class HfCausalLmTest {
     @MethodSource("models")
     void samplesRecordWhatScoringSaysAtTheSamplingTemperatureAndNeverAPaddingId(TinyModel model) throws IOException {
         try (NDManager m = base.newSubManager();
-             HfCausalLm policy = HfCausalLm.open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec(), 16)) {
+             HfCausalLm policy = open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec())) {
             for (double temperature : new double[] {1.0, 0.7}) {
                 List<int[]> prompts = List.of(new int[] {1, 7, 3}, new int[] {4});
                 List<List<SampledCompletion>> groups = policy.sample(prompts, 3,
@@ -192,7 +198,7 @@ class HfCausalLmTest {
     @MethodSource("models")
     void everyWeightGetsAGradientAndSavingGivesTheSameWeightsBack(TinyModel model) throws IOException {
         try (NDManager m = base.newSubManager();
-             HfCausalLm policy = HfCausalLm.open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec(), 16)) {
+             HfCausalLm policy = open(m, write(dir.resolve("m"), model, Dtype.F32), new LetterCodec())) {
             try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
                 TokenScores s = policy.score(m, List.of(new int[] {1, 7, 3}), List.of(new int[] {9, 0, 2}));
                 tape.backward(s.logProbs().sum());
@@ -222,8 +228,7 @@ class HfCausalLmTest {
     void aBf16CheckpointIsWidenedToFloat32AndSavedAsBf16Again() throws IOException {
         TinyModel model = TinyModels.smolLm2Like();
         try (NDManager m = base.newSubManager();
-             HfCausalLm policy = HfCausalLm.open(m, write(dir.resolve("bf16"), model, Dtype.BF16), new LetterCodec(),
-                     16)) {
+             HfCausalLm policy = open(m, write(dir.resolve("bf16"), model, Dtype.BF16), new LetterCodec())) {
             Path saved = dir.resolve("saved");
             policy.save(saved);
             try (SafetensorsCheckpoint original = SafetensorsCheckpoint.open(dir.resolve("bf16"));
@@ -233,7 +238,7 @@ class HfCausalLmTest {
                     assertArrayEquals(original.readFloats(name), copy.readFloats(name), 0f, name);
                 }
             }
-            HfCausalLm again = HfCausalLm.open(m, saved, new LetterCodec(), 16);
+            HfCausalLm again = open(m, saved, new LetterCodec());
             again.load(dir.resolve("bf16"));
             assertArrayEquals(policy.parameters().get("model.norm.weight").toFloatArray(),
                     again.parameters().get("model.norm.weight").toFloatArray(), 0f);
@@ -249,7 +254,7 @@ class HfCausalLmTest {
         Files.writeString(folder.resolve("config.json"), TinyModels.configJson("qwen2_like")
                 .replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
         Exception e = assertThrows(RuntimeException.class,
-                () -> HfCausalLm.open(base, folder, new LetterCodec(), 16));
+                () -> open(base, folder, new LetterCodec()));
         assertTrue(e.getMessage().contains("lm_head.weight"), e.getMessage());
         // a tokenizer larger than the embedding
         Path ok = write(dir.resolve("ok"), model, Dtype.F32);
@@ -259,7 +264,7 @@ class HfCausalLmTest {
                 return 25;
             }
         };
-        Exception tooWide = assertThrows(IllegalArgumentException.class, () -> HfCausalLm.open(base, ok, wide, 16));
+        Exception tooWide = assertThrows(IllegalArgumentException.class, () -> open(base, ok, wide));
         assertTrue(tooWide.getMessage().contains("25") && tooWide.getMessage().contains("20"), tooWide.getMessage());
     }
 }

@@ -200,7 +200,7 @@ final class LiveViews {
                     updateMessage("finding its tokenizer");
                     RunInfo info = store.run(runId).orElseThrow(() ->
                             new IllegalArgumentException("no run " + runId + " in " + file));
-                    RunCodecs.Decoding decoding = known.of(info);
+                    RunCodecs.Decoding decoding = known.of(info, file);
                     updateMessage("reading its metrics");
                     List<StepMetrics> metrics = store.metrics(runId);
                     if (isCancelled()) {

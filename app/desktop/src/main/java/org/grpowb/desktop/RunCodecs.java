@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.grpowb.api.PolicyModelFactory;
@@ -55,8 +56,19 @@ record RunCodecs(PluginRegistry plugins, TokenCodec project) {
         return new Decoding(project, "");
     }
 
-    /** A stored run's decoding, from its config snapshot. Off the UI thread: making a tokenizer may read its files. */
+    /** A stored run's decoding, from its config snapshot, with no store to find a model folder from. */
     Decoding of(RunInfo run) {
+        return of(run, null);
+    }
+
+    /**
+     * A stored run's decoding, from its config snapshot. Off the UI thread: making a tokenizer may read its files. A
+     * model that keeps its tokenizer in its {@code model.init} folder (a Hugging Face checkpoint) finds it relative to
+     * the project folder, which holds the store in {@code runs/} by default.
+     *
+     * @param storeFile the run store the run was read from, or null
+     */
+    Decoding of(RunInfo run, Path storeFile) {
         String model = "";
         try {
             JsonNode m = JSON.readTree(run.configJson()).path("model");
@@ -68,8 +80,13 @@ record RunCodecs(PluginRegistry plugins, TokenCodec project) {
             Map<String, Object> given = m.path("settings").isObject()
                     ? JSON.convertValue(m.path("settings"), new TypeReference<Map<String, Object>>() { })
                     : Map.of();
+            Path init = null;
+            Path projectDir = storeFile == null ? null : storeFile.toAbsolutePath().getParent().getParent();
+            if (m.hasNonNull("init") && projectDir != null) {
+                init = projectDir.resolve(m.path("init").asText()).normalize();
+            }
             TokenCodec codec = factory.codec(Settings.resolve(factory.settings(), given,
-                    "run " + run.id() + " model.settings"));
+                    "run " + run.id() + " model.settings"), init);
             return new Decoding(codec, "");
         } catch (JsonProcessingException e) {
             return fallback(run, "its config is not JSON");

@@ -105,6 +105,11 @@ class HfCausalLmInTheEngineTest {
              PolicyModel auto = factory.load(m, model, Settings.resolve(factory.settings(), Map.of("context", 64),
                      "test"))) {
             int[] expected = chat.codec().encode(chatml);
+            // a stored run's tokenizer, from its model folder alone (what `grpowb show` and the window decode with)
+            assertArrayEquals(expected, factory.codec(Settings.resolve(factory.settings(), Map.of(), "test"), model)
+                    .encode(chatml));
+            assertThrows(IllegalArgumentException.class,
+                    () -> factory.codec(Settings.resolve(factory.settings(), Map.of(), "test")));
             assertArrayEquals(expected, chat.encodePrompt("3+4="));
             assertEquals(266, expected[0], "one <|im_start|>, no BOS before it");
             // this fixture's tokenizer puts <|begin_of_text|> (268) before a document: raw gets exactly one

@@ -263,4 +263,31 @@ class CliTest {
             }
         }
     }
+
+    /** {@code model init} writes a folder that {@code hf-causal-lm} opens; a bad dtype is a usage error. */
+    @Test
+    void modelInitWritesAHuggingFaceFolder() throws Exception {
+        Path config = Files.writeString(dir.resolve("qwen-tiny.json"), """
+                {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 32,
+                 "intermediate_size": 48, "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "max_position_embeddings": 64, "rms_norm_eps": 1e-06, "rope_theta": 10000.0, "vocab_size": 288,
+                 "tie_word_embeddings": true, "use_sliding_window": false}
+                """);
+        // the hand-made byte-level BPE tokenizer of the adapter's tests (the build's working folder is app/cli)
+        Path tokenizer = Path.of("../../model-adapters/hf-causal-lm/src/test/resources/text/tiny-byte-bpe");
+        Path out = dir.resolve("qwen-tiny");
+        Result r = run("model", "init", "--config", config.toString(), "--tokenizer", tokenizer.toString(), "--out",
+                out.toString(), "--dtype", "bf16");
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f + " in " + out);
+        }
+        try (var m = ai.djl.ndarray.NDManager.newBaseManager();
+             var policy = new org.grpowb.hf.HfCausalLmFactory().load(m, out)) {
+            assertEquals(64, policy.contextLength());
+        }
+        Result bad = run("model", "init", "--config", config.toString(), "--tokenizer", tokenizer.toString(), "--out",
+                out.toString(), "--dtype", "int8");
+        assertTrue(bad.code() != 0 && bad.err().contains("--dtype"), bad.err());
+    }
 }

@@ -117,7 +117,7 @@ public final class GrpoStep {
         }
         List<GroupRecord> records = records(batch, rewardGroups, advantages, flips, tokenAdvantages, weights.thr(),
                 updated);
-        return new Outcome(metrics(step, drawn, outcomes(drawn, drawnAdvantages), updated, wallMs, extra), records,
+        return new Outcome(metrics(step, outcomes(drawn, drawnAdvantages), updated, wallMs, extra), records,
                 updated.nonFinite());
     }
 
@@ -278,8 +278,8 @@ public final class GrpoStep {
                 tokens == 0 ? 0 : entropySum / tokens, tokens, n);
     }
 
-    private static StepMetrics metrics(int step, ScoredBatch drawn, Outcomes o, PolicyUpdate.Result update,
-                                       double wallMs, Map<String, Double> extra) {
+    private static StepMetrics metrics(int step, Outcomes o, PolicyUpdate.Result update, double wallMs,
+                                       Map<String, Double> extra) {
         Map<String, Double> all = new HashMap<>(update.metrics());
         all.putAll(extra);
         double kl = all.getOrDefault("kl", 0.0);

@@ -17,6 +17,7 @@ import org.grpowb.hf.model.HfCausalLm;
 import org.grpowb.hf.safetensors.Dtype;
 import org.grpowb.hf.safetensors.SafetensorsCheckpoint;
 import org.grpowb.hf.safetensors.SafetensorsWriter;
+import org.grpowb.hf.safetensors.TensorInfo;
 
 /**
  * A model folder with random weights for a given {@code config.json} and tokenizer, initialised as transformers'
@@ -63,11 +64,7 @@ public final class RandomInit {
     }
 
     private static float[] values(String name, long[] shape, double std, SplittableRandom random) {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] v = new float[Math.toIntExact(n)];
+        float[] v = new float[Math.toIntExact(TensorInfo.elements(shape))];
         if (name.endsWith("norm.weight")) {
             Arrays.fill(v, 1f);
         } else if (!name.endsWith(".bias")) {

@@ -11,7 +11,10 @@ import ai.djl.ndarray.types.DataType;
  * scalar and close it right after the op. Autograd, however, may keep the operand until {@code backward}: a garbage
  * collection in between lets backward read freed memory (seen as NaN gradients and "index ... out of bounds"). A copy
  * made here is PyTorch's own, so autograd's reference keeps it valid. A model or a loss plugin should make every
- * scalar operand and every index array (token ids, positions) that meets a parameter this way.
+ * scalar operand and every index array (token ids, positions) that meets a parameter this way. {@code clip(Number,
+ * Number)} is safe (DJL hands the bounds to {@code torch.clamp} as C++ scalars), and so are comparisons such as
+ * {@code gt(0)}, whose results carry no gradient. The variants' {@code GarbageCollectionDuringBackwardTest} holds every
+ * registered loss to this.
  */
 public final class OwnedArrays {
 

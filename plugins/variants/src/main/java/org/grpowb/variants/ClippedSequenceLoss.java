@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -83,8 +84,8 @@ public record ClippedSequenceLoss(double epsilonLow, double epsilonHigh, double 
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
-                perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(OwnedArrays.scalar(refMinusPolicy, 1));
+                perToken = perToken.add(kl.mul(OwnedArrays.scalar(kl, beta)));
             }
 
             // (1/N) Σ_i (1/|y_i|) Σ_t: the per-sequence token mean, then the mean over the step's sequences

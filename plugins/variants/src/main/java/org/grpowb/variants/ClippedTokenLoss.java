@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -69,8 +70,8 @@ public record ClippedTokenLoss(double epsilonLow, double epsilonHigh, double bet
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = NDArrays.where(active, as(input.refLogProbs(), type).sub(logProbs), zeros);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
-                perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(OwnedArrays.scalar(refMinusPolicy, 1));
+                perToken = perToken.add(kl.mul(OwnedArrays.scalar(kl, beta)));
             }
 
             NDArray loss = aggregation.aggregate(perToken.mul(mask), mask, input);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -130,7 +131,7 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
             NDArray tokenRatio = logRatio.exp();                                     // (B, T)
             NDArray sequenceRatio = MaskedRows.mean(logRatio, mask).exp();           // (B, 1)
             NDArray w = weights(input, mask, type);
-            NDArray oneMinusW = w.neg().add(Scalars.of(w, 1));
+            NDArray oneMinusW = w.neg().add(OwnedArrays.scalar(w, 1));
 
             NDArray mixed = tokenRatio.mul(w).add(sequenceRatio.mul(oneMinusW));
             NDArray mixedClipped = tokenRatio.clip(1 - epsilonLow, 1 + epsilonHigh).mul(w)
@@ -142,8 +143,8 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
             NDArray kl = null;
             if (beta > 0 && input.refLogProbs() != null) {
                 NDArray refMinusPolicy = MaskedRows.zeroPadding(as(input.refLogProbs(), type).sub(logProbs), mask);
-                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(Scalars.of(refMinusPolicy, 1));
-                perToken = perToken.add(kl.mul(Scalars.of(kl, beta)));
+                kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(OwnedArrays.scalar(refMinusPolicy, 1));
+                perToken = perToken.add(kl.mul(OwnedArrays.scalar(kl, beta)));
             }
 
             NDArray loss = aggregation.aggregate(perToken.mul(mask), mask, input);
@@ -159,13 +160,13 @@ public record HybridRatioLoss(double epsilonLow, double epsilonHigh, double sequ
 
     /** w_{i,t}, shape (B, T), no gradient. */
     private NDArray weights(PolicyLossInput input, NDArray mask, DataType type) {
-        NDArray half = mask.zerosLike().add(Scalars.of(mask, 0.5));
+        NDArray half = mask.zerosLike().add(OwnedArrays.scalar(mask, 0.5));
         if (mixing == Mixing.AVERAGED || input.entropies() == null) {
             return half;
         }
         NDArray entropy = MaskedRows.zeroPadding(as(input.entropies(), type).stopGradient(), mask);
         NDArray largest = entropy.mul(mask).max(new int[]{1}, true);                 // (B, 1)
-        NDArray normalised = entropy.div(largest.maximum(Scalars.of(largest, 1e-12))).clip(0, 1);
+        NDArray normalised = entropy.div(largest.maximum(OwnedArrays.scalar(largest, 1e-12))).clip(0, 1);
         return NDArrays.where(largest.gt(0).broadcast(mask.getShape()), normalised, half);
     }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -70,11 +71,11 @@ public record LikelihoodPreservingLoss(PolicyLoss surrogate, double lambda) impl
             NDArray preserving = as(input.advantages(), type).gte(0).toType(type, false).mul(mask);
             NDArray fall = MaskedRows.zeroPadding(as(input.oldLogProbs(), type).sub(logProbs), preserving);
             NDArray gate = MaskedRows.sum(fall, preserving).gt(0).toType(type, false);      // (B, 1)
-            NDArray perToken = fall.maximum(Scalars.of(fall, 0)).mul(preserving).mul(gate);
+            NDArray perToken = fall.maximum(OwnedArrays.scalar(fall, 0)).mul(preserving).mul(gate);
             double tokens = Math.max(input.globalActiveTokens(), 1L);
 
             // scale the (B, T) tensor before summing: a 0-d tensor times a Java double would turn float64
-            NDArray loss = base.loss().add(perToken.mul(Scalars.of(perToken, lambda / tokens)).sum());
+            NDArray loss = base.loss().add(perToken.mul(OwnedArrays.scalar(perToken, lambda / tokens)).sum());
             Map<String, Double> metrics = new LinkedHashMap<>(base.metrics());
             metrics.put("llds_penalty", scalar(perToken.stopGradient().sum()) / tokens);
             NDArray active = MaskedRows.active(mask);

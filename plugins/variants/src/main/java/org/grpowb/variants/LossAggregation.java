@@ -3,6 +3,7 @@ package org.grpowb.variants;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.List;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLossInput;
 
 /**
@@ -25,8 +26,8 @@ public enum LossAggregation {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
             NDArray lengths = mask.sum(new int[]{1});
-            NDArray perSequence = maskedLoss.sum(new int[]{1}).div(lengths.maximum(Scalars.of(lengths, 1)));
-            return perSequence.div(Scalars.of(perSequence, atLeastOne(input.globalSequences()))).sum();
+            NDArray perSequence = maskedLoss.sum(new int[]{1}).div(lengths.maximum(OwnedArrays.scalar(lengths, 1)));
+            return perSequence.div(OwnedArrays.scalar(perSequence, atLeastOne(input.globalSequences()))).sum();
         }
     },
 
@@ -38,7 +39,7 @@ public enum LossAggregation {
     BNPO("bnpo") {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
-            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
+            return maskedLoss.div(OwnedArrays.scalar(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
         }
     },
 
@@ -54,7 +55,7 @@ public enum LossAggregation {
                 throw new IllegalArgumentException("dr_grpo aggregation needs maxCompletionLength >= 1, got "
                         + input.maxCompletionLength());
             }
-            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalSequences()) * input.maxCompletionLength())).sum();
+            return maskedLoss.div(OwnedArrays.scalar(maskedLoss, atLeastOne(input.globalSequences()) * input.maxCompletionLength())).sum();
         }
     },
 
@@ -65,7 +66,7 @@ public enum LossAggregation {
     DAPO("dapo") {
         @Override
         NDArray aggregate(NDArray maskedLoss, NDArray mask, PolicyLossInput input) {
-            return maskedLoss.div(Scalars.of(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
+            return maskedLoss.div(OwnedArrays.scalar(maskedLoss, atLeastOne(input.globalActiveTokens()))).sum();
         }
     };
 

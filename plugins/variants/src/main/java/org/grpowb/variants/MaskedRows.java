@@ -3,6 +3,7 @@ package org.grpowb.variants;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.grpowb.api.OwnedArrays;
 
 /**
  * Per-completion (row) reductions of (B, T) token arrays under the loss mask, shared by the sequence-level losses
@@ -40,7 +41,7 @@ final class MaskedRows {
     /** Σ_t x M / max(|y_i|, 1), shape (B, 1): 0 for a fully masked row, never 0/0. */
     static NDArray mean(NDArray x, NDArray mask) {
         NDArray lengths = lengths(mask);
-        return sum(x, mask).div(lengths.maximum(Scalars.of(lengths, 1)));
+        return sum(x, mask).div(lengths.maximum(OwnedArrays.scalar(lengths, 1)));
     }
 
     /** 1 for rows with at least one masked token, 0 for fully masked rows, shape (B, 1), the mask's type. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -69,12 +70,12 @@ public record SequenceReinforceLoss(double tau) implements PolicyLoss {
             NDArray logRatio = sequenceLogProb.sub(
                     MaskedRows.sum(MaskedRows.zeroPadding(as(input.oldLogProbs(), type), mask), mask));
             if (tau > 0) {
-                perSequence = perSequence.add(logRatio.square().mul(Scalars.of(logRatio, tau / 2)));
+                perSequence = perSequence.add(logRatio.square().mul(OwnedArrays.scalar(logRatio, tau / 2)));
             }
 
-            // a scalar in PyTorch memory, not a Java number: autograd keeps the divisor for backward (see Scalars)
+            // a scalar in PyTorch memory, not a Java number: autograd keeps the divisor for backward (see OwnedArrays)
             NDArray loss = perSequence.mul(active)
-                    .div(Scalars.of(perSequence, Math.max(input.globalSequences(), 1L))).sum();
+                    .div(OwnedArrays.scalar(perSequence, Math.max(input.globalSequences(), 1L))).sum();
             Map<String, Double> m = new LinkedHashMap<>();
             double sequences = scalar(active.sum());
             m.put("seq_log_prob", sequences <= 0 ? 0.0 : scalar(sequenceLogProb.stopGradient().mul(active).sum()) / sequences);

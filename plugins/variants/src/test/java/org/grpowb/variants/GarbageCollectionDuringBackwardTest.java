@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * buffer is collected, its 8 bytes go back to malloc and the next small direct allocation reuses them, so backward
  * reads whatever was written there. Here the forward pass runs, then many small direct arrays holding {@link #JUNK}
  * are allocated and closed amid collections, then backward runs: a loss with a Java number on its tape reads the junk
- * (or freed memory) and its gradient moves; a loss whose scalars live in PyTorch memory ({@link Scalars}) gives the
+ * (or freed memory) and its gradient moves; a loss whose scalars live in PyTorch memory ({@link org.grpowb.api.OwnedArrays}) gives the
  * gradient of an undisturbed run, to 1e-6 relative.
  */
 class GarbageCollectionDuringBackwardTest {

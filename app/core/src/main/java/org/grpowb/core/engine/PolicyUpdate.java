@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.grpowb.api.GroupAdvantages;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossInput;
 import org.grpowb.api.PolicyLossOutput;
@@ -215,9 +216,6 @@ final class PolicyUpdate {
         }
         // A PyTorch-owned copy: an array wrapping a Java buffer has run-dependent memory alignment, which can change
         // the summation order of vectorised reductions and with it the last bits of the loss.
-        NDArray wrapped = m.create(flat, new Shape(b, t));
-        NDArray owned = wrapped.toType(dt, true);
-        wrapped.close();
-        return owned;
+        return OwnedArrays.owned(m.create(flat, new Shape(b, t)), dt);
     }
 }

@@ -1,11 +1,11 @@
 package org.grpowb.core.testplugins;
 
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
 import org.grpowb.api.GroupAdvantage;
 import org.grpowb.api.GroupAdvantages;
 import org.grpowb.api.GrpoVariant;
+import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyLossOutput;
 import org.grpowb.api.SettingSpec;
@@ -52,22 +52,12 @@ public final class NanLossVariant implements GrpoVariant {
         int after = settings.integer("nan_after_calls");
         return in -> {
             var l = in.logProbs().mul(in.advantages()).mul(in.mask()).sum().neg()
-                    .div(scalar(in.logProbs(), Math.max(1, in.globalActiveTokens())));
+                    .div(OwnedArrays.scalar(in.logProbs(), Math.max(1, in.globalActiveTokens())));
             if (CALLS.incrementAndGet() > after) {
-                l = l.mul(scalar(l, Double.NaN));
+                l = l.mul(OwnedArrays.scalar(l, Double.NaN));
             }
             return new PolicyLossOutput(l, Map.of());
         };
-    }
-
-    /**
-     * A scalar operand in PyTorch memory: a Java number passed to {@code div} or {@code mul} is wrapped in a tensor over
-     * a Java buffer that is closed after the op while autograd keeps it for the backward pass.
-     */
-    private static NDArray scalar(NDArray like, double value) {
-        try (NDArray wrapped = like.getManager().create(value)) {
-            return wrapped.toType(like.getDataType(), true);
-        }
     }
 
     @Override

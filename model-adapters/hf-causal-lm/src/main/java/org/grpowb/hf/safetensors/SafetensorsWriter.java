@@ -101,11 +101,7 @@ public final class SafetensorsWriter {
 
         /** The product of the shape. */
         public long elements() {
-            long n = 1;
-            for (long d : shape) {
-                n = Math.multiplyExact(n, d);
-            }
-            return n;
+            return TensorInfo.elements(shape);
         }
     }
 

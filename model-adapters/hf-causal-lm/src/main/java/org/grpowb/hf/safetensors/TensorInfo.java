@@ -25,6 +25,11 @@ public record TensorInfo(String name, Dtype dtype, long[] shape, long begin, lon
 
     /** The number of elements: the product of the shape, 1 for a scalar. */
     public long elements() {
+        return elements(shape);
+    }
+
+    /** The product of a shape's dimensions, 1 for a scalar; an overflow throws. */
+    public static long elements(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n = Math.multiplyExact(n, d);

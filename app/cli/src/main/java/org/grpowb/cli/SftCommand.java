@@ -3,6 +3,7 @@ package org.grpowb.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.WarmStart;
 import org.grpowb.core.project.Project;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
+        System.err.println("device: " + ComputeDevice.current().line());
         int total = project.sft().steps();
         long t0 = System.nanoTime();
         WarmStart.Result r = new WarmStart(project).run(output, step -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.engine.RunSummary;
 import org.grpowb.core.engine.TrainingRun;
@@ -44,6 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
+        // the first line: where the run trains and why, before anything slow happens
+        System.err.println("device: " + ComputeDevice.current().line());
         String projectName = project.name();
         Path storeFile = ProjectOptions.ensureParent(store != null ? store : opts.defaultStore(project));
         // closed last, after the store: a signal's shutdown waits until the run's rows are written and the store closed
@@ -76,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
                 putNumber(done, "eval_accuracy_before", s.evalAccuracyBefore());
                 putNumber(done, "eval_accuracy_after", s.evalAccuracyAfter());
                 done.put("steps", s.steps());
+                done.put("device", ComputeDevice.current().line());
                 done.put("wall_s", Math.round(s.wallSeconds() * 10) / 10.0);
                 if (!s.message().isEmpty()) {
                     done.put("message", s.message());

@@ -290,4 +290,119 @@ class CliTest {
                 out.toString(), "--dtype", "int8");
         assertTrue(bad.code() != 0 && bad.err().contains("--dtype"), bad.err());
     }
+
+    /** A one-layer Qwen2 of 17 056 parameters (counted by hand below) with the adapter tests' byte-level BPE. */
+    private static Path tinyQwenFolder(String name) throws IOException {
+        Path config = Files.writeString(dir.resolve(name + ".json"), """
+                {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 32,
+                 "intermediate_size": 48, "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "max_position_embeddings": 64, "rms_norm_eps": 1e-06, "rope_theta": 10000.0, "vocab_size": 288,
+                 "tie_word_embeddings": true, "use_sliding_window": false}
+                """);
+        Path tokenizer = Path.of("../../model-adapters/hf-causal-lm/src/test/resources/text/tiny-byte-bpe");
+        Path out = dir.resolve(name);
+        Result r = run("model", "init", "--config", config.toString(), "--tokenizer", tokenizer.toString(), "--out",
+                out.toString(), "--dtype", "bf16", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        return out;
+    }
+
+    /**
+     * {@code model inspect} reads the architecture and size from the headers; a folder without a tokenizer is still
+     * inspected, one without config.json is refused naming it.
+     */
+    @Test
+    void modelInspectDescribesAFolderWithOrWithoutItsTokenizer() throws Exception {
+        Path folder = tinyQwenFolder("inspect-me");
+        Result r = run("model", "inspect", folder.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = JSON.readTree(r.out());
+        assertEquals("qwen2", o.get("model_type").asText());
+        // embedding 288·32 = 9216; q 32·32 + 32; k and v 32·16 + 16 each; o 32·32; gate, up, down 3·32·48;
+        // two norms 64; final norm 32
+        assertEquals(9216 + (1056 + 528 + 528 + 1024 + 4608 + 64) + 32, o.get("parameters").asLong());
+        // q, k, v, o, the MLP and the tied unembedding: 1024 + 512 + 512 + 1024 + 4608 + 9216
+        assertEquals(16896, o.get("matmul_parameters").asLong());
+        assertEquals("BF16", o.get("dtype").asText());
+        assertTrue(o.get("weights_match_config").asBoolean());
+        assertTrue(o.get("tokenizer").asBoolean());
+        assertEquals(273, o.get("tokenizer_size").asInt());
+        // the tiny BPE's tokenizer_config.json has no chat_template
+        assertTrue(!o.get("chat_template").asBoolean());
+
+        Path bare = Files.createDirectories(dir.resolve("inspect-bare"));
+        Files.copy(folder.resolve("config.json"), bare.resolve("config.json"));
+        Files.copy(folder.resolve("model.safetensors"), bare.resolve("model.safetensors"));
+        Result b = run("model", "inspect", bare.toString(), "--json");
+        assertEquals(0, b.code(), b.err());
+        JsonNode bo = JSON.readTree(b.out());
+        assertTrue(!bo.get("tokenizer").asBoolean() && !bo.get("chat_template").asBoolean(), b.out());
+        assertEquals(o.get("parameters").asLong(), bo.get("parameters").asLong());
+
+        Path empty = Files.createDirectories(dir.resolve("inspect-empty"));
+        Result e = run("model", "inspect", empty.toString());
+        assertTrue(e.code() != 0 && e.err().contains("config.json"), e.err());
+    }
+
+    /**
+     * {@code model score} scores exactly the ids it is given: no BOS is added, the first token is unscored, the
+     * total is the sum of the rest, and {@code --text} is the tokenizer's encoding with no special tokens.
+     */
+    @Test
+    void modelScoreScoresExactlyTheGivenIds() throws Exception {
+        Path folder = tinyQwenFolder("score-me");
+        Result r = run("model", "score", folder.toString(), "--ids", "72,105,33,10", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode tokens = JSON.readTree(r.out()).get("tokens");
+        assertEquals(4, tokens.size());
+        int[] expected = {72, 105, 33, 10};
+        double sum = 0;
+        for (int k = 0; k < 4; k++) {
+            assertEquals(expected[k], tokens.get(k).get("id").asInt());
+            if (k == 0) {
+                assertTrue(tokens.get(k).get("logprob").isNull());
+            } else {
+                double lp = tokens.get(k).get("logprob").asDouble();
+                assertTrue(lp < 0, "log-prob " + lp);
+                assertTrue(tokens.get(k).get("entropy").asDouble() <= Math.log(273) + 1e-4);
+                sum += lp;
+            }
+        }
+        assertEquals(sum, JSON.readTree(r.out()).get("total_logprob").asDouble(), 1e-4);
+
+        String text = "Hi there, 42!";
+        Result t = run("model", "score", folder.toString(), "--text", text, "--json");
+        assertEquals(0, t.code(), t.err());
+        JsonNode textTokens = JSON.readTree(t.out()).get("tokens");
+        try (org.grpowb.hf.text.HfTokenizerCodec codec = org.grpowb.hf.text.HfTokenizerCodec.load(folder)) {
+            int[] ids = codec.encode(text);
+            assertEquals(ids.length, textTokens.size());
+            for (int k = 0; k < ids.length; k++) {
+                assertEquals(ids[k], textTokens.get(k).get("id").asInt());
+            }
+        }
+        Result none = run("model", "score", folder.toString(), "--ids", "72", "--json");
+        assertTrue(none.code() != 0 && none.err().contains("two tokens"), none.err());
+    }
+
+    /**
+     * {@code bench --model} measures a foreign folder on the project's prompts, with the project's tokenizer when the
+     * folder has none, and reports model FLOPs utilisation against the GEMM ceiling it measured: a fraction of it.
+     */
+    @Test
+    void benchMeasuresAModelFolderWithTheProjectsTokenizer() throws Exception {
+        Path folder = tinyQwenFolder("bench-me");
+        Path bare = Files.createDirectories(dir.resolve("bench-bare"));
+        Files.copy(folder.resolve("config.json"), bare.resolve("config.json"));
+        Files.copy(folder.resolve("model.safetensors"), bare.resolve("model.safetensors"));
+        Result r = run("bench", project.toString(), "--model", bare.toString(), "--repeats", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = JSON.readTree(r.out());
+        assertTrue(o.get("model").asText().startsWith("hf-causal-lm qwen2"), r.out());
+        double mfu = o.get("train_mfu").asDouble();
+        assertTrue(mfu > 0 && mfu <= 1, "train_mfu " + mfu);
+        assertEquals(mfu, o.get("train_flops_per_s").asDouble() / (o.get("gemm_gflops").asDouble() * 1e9), 1e-9);
+        assertTrue(o.get("peak_rss_mb").asLong() > 0);
+        assertTrue(o.get("device").asText().startsWith("cpu ("), o.get("device").asText());
+    }
 }

@@ -87,4 +87,14 @@ public interface PolicyModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Elements of the weight matrices one token's forward pass multiplies by, trained or frozen: what model-FLOP
+     * counts (2 per element and token forward, 4 more backward for a trained one, 2 for a frozen one the gradient
+     * passes through) are made of. By default every trainable parameter, which suits a model whose parameters are all
+     * matrices used once per token; an adapter with frozen weights or an embedding lookup says better.
+     */
+    default long matmulParameters() {
+        return parameters().values().stream().mapToLong(NDArray::size).sum();
+    }
 }

@@ -7,6 +7,7 @@ import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.SamplingSettings;
 import org.grpowb.api.Verdict;
+import org.grpowb.core.device.ComputeDevice;
 
 /**
  * Held-out exact match: greedy decoding on the eval split, judged by the project's verifying rewards. A rollout is
@@ -105,7 +106,7 @@ public final class Evaluator {
         GradMode.offForThisThread();
         java.nio.file.Path dir = java.nio.file.Files.isDirectory(checkpoint.resolve("policy"))
                 ? checkpoint.resolve("policy") : checkpoint;
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ComputeDevice.current().device());
              RewardScorer r = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs());
              PolicyModel policy = project.model().factory().load(m, dir)) {
             return new Evaluator(project.data().eval(), project.training().evalExamples(), r,

@@ -12,6 +12,9 @@ import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.SamplingSettings;
 import org.grpowb.api.TokenScores;
+import org.grpowb.core.device.ComputeDevice;
+import org.grpowb.core.device.GemmCeiling;
+import org.grpowb.core.device.ProcessMemory;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.TrainingSettings;
 
@@ -24,28 +27,50 @@ public final class Throughput {
     /**
      * Medians over the repeats.
      *
-     * @param rows                 completions per step (prompts × G)
-     * @param sampledTokens        completion tokens per sampling call
-     * @param samplingKvTokensPerS sampling throughput with the KV cache
+     * @param rows                   completions per step (prompts × G)
+     * @param sampledTokens          completion tokens per sampling call
+     * @param samplingKvTokensPerS   sampling throughput with the KV cache
      * @param samplingNoKvTokensPerS sampling throughput recomputing the prefix every token
-     * @param trainTokensPerS      completion tokens through forward + backward per second
-     * @param device               where it ran
+     * @param trainTokensPerS        completion tokens through forward + backward per second
+     * @param trainFlopsPerS         model FLOPs per second of forward + backward: per prompt-and-completion token,
+     *                               2·N forward, 2·N for the activations' gradients and 2·T for the weights' (N the
+     *                               matrices' elements, T those trained; 6·N in full fine-tuning, 4·N plus the
+     *                               adapters' share with LoRA); attention's own products are not counted
+     * @param gemmGflops             the device's float32 matrix-multiply ceiling measured in the same run (GFLOP/s)
+     * @param trainMfu               trainFlopsPerS ÷ the GEMM ceiling
+     * @param peakRssMb              the process's peak resident memory so far (MiB), −1 where unknown
+     * @param device                 where it ran, and why
      */
     public record Result(int rows, long sampledTokens, double samplingKvTokensPerS, double samplingNoKvTokensPerS,
-                         double trainTokensPerS, String device, String model) {
+                         double trainTokensPerS, double trainFlopsPerS, double gemmGflops, double trainMfu,
+                         long peakRssMb, String device, String model) {
+    }
+
+    /** Opens the policy to measure in the run's base manager. */
+    @FunctionalInterface
+    public interface PolicyOpener {
+        PolicyModel open(NDManager base) throws IOException;
     }
 
     private Throughput() {
     }
 
+    /** The project's own policy (its {@code model.init}, else random weights from its settings). */
     public static Result measure(Project project, int repeats) throws IOException {
+        return measure(project, base -> project.model().init() != null
+                ? project.model().factory().load(base, project.model().init(), project.model().settings())
+                : project.model().factory().create(base, project.model().settings(), project.training().seed()),
+                repeats);
+    }
+
+    /** Any policy on the project's prompts and step shapes (e.g. {@code grpowb bench --model FOLDER}). */
+    public static Result measure(Project project, PolicyOpener opener, int repeats) throws IOException {
         GradMode.offForThisThread();
         TrainingSettings ts = project.training();
         List<Example> batch = new PromptSampler(project.data().train(), ts.seed(), ts.promptsPerStep()).pick(1);
-        try (NDManager base = NDManager.newBaseManager();
-             PolicyModel policy = project.model().init() != null
-                     ? project.model().factory().load(base, project.model().init())
-                     : project.model().factory().create(base, project.model().settings(), ts.seed())) {
+        ComputeDevice device = ComputeDevice.current();
+        try (NDManager base = NDManager.newBaseManager(device.device());
+             PolicyModel policy = opener.open(base)) {
             List<int[]> prompts = GrpoStep.encodePrompts(policy, batch);
             SamplingSettings kv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), true);
             SamplingSettings noKv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), false);
@@ -55,6 +80,7 @@ public final class Throughput {
             double[] withoutKv = new double[repeats];
             double[] train = new double[repeats];
             long tokens = 0;
+            long passTokens = 0;
             List<int[]> promptRows = new ArrayList<>();
             List<int[]> completionRows = new ArrayList<>();
             for (int p = 0; p < groups.size(); p++) {
@@ -62,6 +88,8 @@ public final class Throughput {
                     promptRows.add(prompts.get(p));
                     completionRows.add(c.tokens());
                     tokens += c.length();
+                    // every token but the last is an input of the scoring forward
+                    passTokens += prompts.get(p).length + c.length() - 1;
                 }
             }
             for (int r = 0; r < repeats; r++) {
@@ -74,13 +102,19 @@ public final class Throughput {
                     NDArray loss = s.logProbs().mul(s.mask()).sum().neg();
                     tape.backward(loss);
                 }
-                train[r] = tokens / ((System.nanoTime() - t0) / 1e9);
+                train[r] = (System.nanoTime() - t0) / 1e9;
                 for (NDArray p : policy.parameters().values()) {
                     p.getGradient().muli(0);
                 }
             }
-            return new Result(completionRows.size(), tokens, median(withKv), median(withoutKv), median(train),
-                    policy.device().toString(), policy.describe());
+            double trainSeconds = median(train);
+            long matmul = policy.matmulParameters();
+            long trained = Math.min(matmul, policy.parameters().values().stream().mapToLong(NDArray::size).sum());
+            double flops = (4.0 * matmul + 2.0 * trained) * passTokens / trainSeconds;
+            double gemm = GemmCeiling.measure(base);
+            long peak = ProcessMemory.peakRssBytes();
+            return new Result(completionRows.size(), tokens, median(withKv), median(withoutKv), tokens / trainSeconds,
+                    flops, gemm, flops / (gemm * 1e9), peak < 0 ? -1 : peak >> 20, device.line(), policy.describe());
         }
     }
 

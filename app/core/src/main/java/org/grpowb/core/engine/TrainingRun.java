@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.grpowb.api.GrpoVariant;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.Settings;
+import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.TrainingSettings;
 import org.grpowb.core.run.EvalRecord;
@@ -124,7 +125,7 @@ public final class TrainingRun {
         int step = fromStep;
         String status = "failed";
         String message = "";
-        try (NDManager base = NDManager.newBaseManager();
+        try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
              StoreWriter writer = StoreWriter.open(store.file());
              RewardScorer rewards = new RewardScorer(project.rewards(), ts.rewardTimeoutMs())) {
             PolicyModel policy = fromStep == 0 ? initialPolicy(base) : loadPolicy(base, ckpts.policyDir(fromStep));

@@ -14,6 +14,7 @@ import java.util.function.IntConsumer;
 import org.grpowb.api.Example;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.TokenScores;
+import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.SftSettings;
 
@@ -50,7 +51,7 @@ public final class WarmStart {
         Random rng = new Random(Seeds.derive(s.seed(), 0, Seeds.SFT));
         List<Example> train = project.data().train();
         double nll = Double.NaN;
-        try (NDManager base = NDManager.newBaseManager();
+        try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
              RewardScorer rewards = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs())) {
             PolicyModel policy = project.model().factory().create(base, project.model().settings(),
                     Seeds.derive(s.seed(), 0, Seeds.INIT));

@@ -1,6 +1,7 @@
 package org.grpowb.core.engine;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +97,10 @@ public final class TrainingRun {
     /** Starts a new run and trains it to the end. */
     public RunSummary start() {
         GrpoVariant variant = project.variant().variant();
-        long runId = store.createRun(project.name(), variant.name(), project.training().seed(),
-                project.resolvedConfig().toString());
+        ObjectNode config = project.resolvedConfig().deepCopy();
+        // the model's files by content: a run records what it started from, not just where
+        ((ObjectNode) config.path("model")).set("identity", ModelIdentity.of(project.model().init()));
+        long runId = store.createRun(project.name(), variant.name(), project.training().seed(), config.toString());
         return execute(runId, 0);
     }
 

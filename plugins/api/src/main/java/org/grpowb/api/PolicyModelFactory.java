@@ -47,4 +47,12 @@ public interface PolicyModelFactory {
     default PolicyModel load(NDManager manager, Path dir, Settings settings) throws IOException {
         return load(manager, dir);
     }
+
+    /**
+     * What a model opened from {@code init} with these settings will need in memory, read without loading its
+     * weights; empty when the factory cannot tell (the run is then not checked).
+     */
+    default java.util.Optional<MemoryNeeds> memoryNeeds(Path init, Settings settings) throws IOException {
+        return java.util.Optional.empty();
+    }
 }

@@ -229,7 +229,7 @@ public abstract class DecoderPolicy implements PolicyModel {
             NDScope.unregister(hidden, probs, mask);
         }
         handOver(target, hidden, probs, mask);
-        return Optional.of(new TokenFeatures(hidden, probs, mask));
+        return Optional.of(TokenFeatures.dense(hidden, probs, mask));
     }
 
     /** The first {@code codec().vocabSize()} logits of the last axis. */

@@ -179,7 +179,7 @@ public final class TokenHiddenReward {
         }
         Shape shape = batch.hidden().getShape();
         int steps = Math.toIntExact(shape.get(1));
-        int vocab = Math.toIntExact(batch.probs().getShape().get(2));
+        int vocab = batch.vocabSize();
         check(batch, groups, steps, vocab);
         List<Group> present = new ArrayList<>();
         List<int[]> vocabularies = new ArrayList<>();
@@ -225,7 +225,7 @@ public final class TokenHiddenReward {
                 }
             }
         }
-        double[] s = scores(batch, count, widest, widestVocabulary, steps, vocab, at, column, inCorrect, ids, realColumn);
+        double[] s = scores(batch, count, widest, widestVocabulary, steps, at, column, inCorrect, ids, realColumn);
         int next = 0;
         for (Group group : groups) {
             if (group.hasThr()) {
@@ -275,24 +275,20 @@ public final class TokenHiddenReward {
      * s for every token a of every group, flattened (groups, N): with G (groups, N, |V*|) the prediction errors at V*'s
      * columns and H (groups, N, d) the hidden states, M⁺ = (w ⊙ G)ᵀ·H (groups, |V*|, d) and s = Σ_d (G·M⁺) ⊙ H.
      */
-    private static double[] scores(TokenFeatures batch, int count, int widest, int widestVocabulary, int steps, int vocab,
+    private static double[] scores(TokenFeatures batch, int count, int widest, int widestVocabulary, int steps,
                                    long[] at, long[] column, double[] inCorrect, long[] ids, double[] realColumn) {
         NDManager manager = batch.hidden().getManager();
-        long[] cellOfRow = new long[at.length];
-        for (int a = 0; a < at.length; a++) {
-            cellOfRow[a] = at[a] * vocab;
-        }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray hidden = batch.hidden().stopGradient();
             DataType dtype = hidden.getDataType();
             long width = hidden.getShape().get(2);
             long flat = hidden.getShape().get(0) * steps;
-            NDArray h = hidden.reshape(flat, width).get(manager.create(at)).reshape(count, widest, width);
-            // π at V*'s columns only, read straight from the flattened (B·T·V) probabilities: never an N×V copy
-            NDArray cells = manager.create(cellOfRow, new Shape(count, widest, 1))
-                    .add(manager.create(ids, new Shape(count, 1, widestVocabulary)));
-            NDArray p = batch.probs().stopGradient().take(cells).toType(dtype, false);
+            NDArray positions = manager.create(at);
+            NDArray h = hidden.reshape(flat, width).get(positions).reshape(count, widest, width);
+            // π at V*'s columns only: never an N×V block
+            NDArray p = batch.probabilitiesAt(positions.reshape(count, widest),
+                    manager.create(ids, new Shape(count, widestVocabulary))).toType(dtype, false);
             NDArray columns = manager.create(realColumn, new Shape(count, 1, widestVocabulary)).toType(dtype, false);
             NDArray predictionError = manager.create(column, new Shape(count, widest)).oneHot(widestVocabulary, dtype)
                     .sub(p).mul(columns);

@@ -217,7 +217,7 @@ class TokenWeightsTest {
                     .toArray(), new Shape(rows, 2, 2));
             NDArray probs = m.create(Arrays.stream(PROBS).flatMap(Arrays::stream).flatMapToDouble(Arrays::stream)
                     .toArray(), new Shape(rows, 2, 3));
-            return Optional.of(new TokenFeatures(hidden, probs, m.create(mask, new Shape(rows, 2))));
+            return Optional.of(TokenFeatures.dense(hidden, probs, m.create(mask, new Shape(rows, 2))));
         }
 
         @Override

@@ -284,12 +284,93 @@ class TokenHiddenRewardTest {
         return 1;
     }
 
+    /**
+     * The factored form (h, W, log Z) a large-vocabulary model gives gives the THR the dense (B, T, V) form gives: π is
+     * the same softmax, read only at the group's vocabulary.
+     */
+    @Test
+    void factoredFeaturesGiveTheThrOfTheDenseDistribution() {
+        Random random = new Random(17);
+        int rows = 4;
+        int steps = 5;
+        int d = 6;
+        int v = 40;
+        double[][][] hidden = new double[rows][steps][d];
+        double[][] w = new double[v][d];
+        for (double[] row : w) {
+            for (int k = 0; k < d; k++) {
+                row[k] = random.nextGaussian();
+            }
+        }
+        double[][][] probs = new double[rows][steps][v];
+        double[][] logZ = new double[rows][steps];
+        double[][] mask = new double[rows][steps];
+        int[] lengths = {5, 3, 4, 2};
+        List<int[]> tokens = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            int[] y = new int[lengths[r]];
+            for (int t = 0; t < steps; t++) {
+                for (int k = 0; k < d; k++) {
+                    hidden[r][t][k] = random.nextGaussian();
+                }
+                double[] logits = new double[v];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int u = 0; u < v; u++) {
+                    for (int k = 0; k < d; k++) {
+                        logits[u] += hidden[r][t][k] * w[u][k];
+                    }
+                    max = Math.max(max, logits[u]);
+                }
+                double z = 0;
+                for (int u = 0; u < v; u++) {
+                    z += Math.exp(logits[u] - max);
+                }
+                logZ[r][t] = max + Math.log(z);
+                for (int u = 0; u < v; u++) {
+                    probs[r][t][u] = Math.exp(logits[u] - logZ[r][t]);
+                }
+                if (t < lengths[r]) {
+                    mask[r][t] = 1;
+                    y[t] = random.nextInt(v);
+                }
+            }
+            tokens.add(y);
+        }
+        double[] advantages = {1, -1, 1, -1};
+        boolean[] correct = {true, false, true, false};
+        GroupThr dense = TokenHiddenReward.ofGroup(features(hidden, probs, mask, DataType.FLOAT64), tokens, advantages,
+                correct, TokenHiddenReward.PAPER_TAU_BETA);
+        TokenFeatures factored = TokenFeatures.factored(array(flatten(hidden), new Shape(rows, steps, d), DataType.FLOAT64),
+                array(flatten(w), new Shape(v, d), DataType.FLOAT64),
+                array(flatten(logZ), new Shape(rows, steps), DataType.FLOAT64),
+                array(flatten(mask), new Shape(rows, steps), DataType.FLOAT64));
+        GroupThr fromFactors = TokenHiddenReward.ofGroup(factored, tokens, advantages, correct,
+                TokenHiddenReward.PAPER_TAU_BETA);
+        assertEquals(dense.tau(), fromFactors.tau(), 1e-9);
+        for (int j = 0; j < rows; j++) {
+            assertEquals(lengths[j], fromFactors.thr()[j].length);
+            for (int k = 0; k < lengths[j]; k++) {
+                assertEquals(dense.thr()[j][k], fromFactors.thr()[j][k], 1e-9 * Math.max(1, Math.abs(dense.thr()[j][k])));
+                assertEquals(dense.dominant()[j][k], fromFactors.dominant()[j][k]);
+            }
+        }
+        // materialised, the factored form is the softmax at real tokens and zero at padding
+        double[] materialised = factored.probs().toDoubleArray();
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < steps; t++) {
+                for (int u = 0; u < v; u++) {
+                    assertEquals(probs[r][t][u] * mask[r][t], materialised[(r * steps + t) * v + u], 1e-12);
+                }
+            }
+        }
+    }
+
     private static TokenFeatures features(double[][][] hidden, double[][][] probs, double[][] mask, DataType dtype) {
         int b = hidden.length;
         int t = hidden[0].length;
         int d = hidden[0][0].length;
         int v = probs[0][0].length;
-        return new TokenFeatures(array(flatten(hidden), new Shape(b, t, d), dtype),
+        return TokenFeatures.dense(array(flatten(hidden), new Shape(b, t, d), dtype),
                 array(flatten(probs), new Shape(b, t, v), dtype), array(flatten(mask), new Shape(b, t), dtype));
     }
 

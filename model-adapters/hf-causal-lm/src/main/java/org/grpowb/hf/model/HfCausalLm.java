@@ -185,6 +185,11 @@ public final class HfCausalLm extends DecoderPolicy {
         return lora == null ? Optional.empty() : Optional.of(lora.config());
     }
 
+    /** The checkpoint's weights by transformers' names (frozen under LoRA), read by tests. */
+    Map<String, NDArray> weights() {
+        return Collections.unmodifiableMap(weights);
+    }
+
     /** The folder the checkpoint's weights were read from (for a LoRA policy, its base model). */
     public Path source() {
         return source;

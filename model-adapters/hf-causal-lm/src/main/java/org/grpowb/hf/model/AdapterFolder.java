@@ -157,9 +157,9 @@ public final class AdapterFolder {
         }
         Path base = dir.resolve(baseName).toAbsolutePath().normalize();
         if (!Files.isDirectory(base)) {
-            throw new HfConfigException(where, "base_model_name_or_path", "the base model folder " + base
-                    + " does not exist here (nothing is downloaded): put the base model there, or edit the field to "
-                    + "name its folder");
+            throw new HfConfigException(where, "base_model_name_or_path", "'" + baseName + "': the base model folder "
+                    + base + " does not exist here (nothing is downloaded): put the base model there, or edit the "
+                    + "field to name its folder");
         }
         return new Saved(new LoraConfig(r.asInt(), alpha.asDouble(), modules), base);
     }

@@ -20,6 +20,7 @@ final class VariantsCommand implements Callable<Integer> {
                 String range = switch (s.kind()) {
                     case CHOICE -> String.join("|", s.choices());
                     case FLAG -> "true|false";
+                    case TEXT -> "text";
                     default -> "[" + fmt(s.min()) + ", " + fmt(s.max()) + "]";
                 };
                 System.out.printf("    %-24s %-10s %-22s %s%n", s.name(), String.valueOf(s.defaultValue()), range,

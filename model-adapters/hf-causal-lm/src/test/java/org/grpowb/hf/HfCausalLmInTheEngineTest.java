@@ -61,10 +61,15 @@ class HfCausalLmInTheEngineTest {
 
     /** The folder a transformers user would have: config, bf16 weights, the tokenizer's files. */
     private Path modelFolder() throws IOException {
+        return tinyQwen(dir);
+    }
+
+    /** That folder, as {@code dir/tiny-qwen}. */
+    static Path tinyQwen(Path dir) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("tiny-qwen"));
         Files.writeString(folder.resolve("config.json"), CONFIG);
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
-            try (InputStream in = getClass().getResourceAsStream("/text/tiny-byte-bpe/" + f)) {
+            try (InputStream in = HfCausalLmInTheEngineTest.class.getResourceAsStream("/text/tiny-byte-bpe/" + f)) {
                 Files.copy(in, folder.resolve(f));
             }
         }
@@ -133,6 +138,34 @@ class HfCausalLmInTheEngineTest {
             Exception e = assertThrows(IllegalArgumentException.class, () -> factory.load(m, model,
                     Settings.resolve(factory.settings(), Map.of("prompt_format", "chat", "context", 64), "test")));
             assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("raw"), e.getMessage());
+        }
+    }
+
+    /** {@code system_prompt} is the chat template's system turn (replacing Qwen's default) and is saved with checkpoints. */
+    @Test
+    void aSystemPromptIsTheChatTemplatesSystemTurnAndCheckpointsKeepIt() throws Exception {
+        Path model = modelFolder();
+        try (InputStream in = getClass().getResourceAsStream("/text/qwen2.5-instruct/tokenizer_config.json")) {
+            String template = new ObjectMapper().readTree(in).path("chat_template").asText();
+            Files.writeString(model.resolve(ChatTemplate.TEMPLATE_FILE), template);
+        }
+        String chatml = "<|im_start|>system\nAnswer with a number.<|im_end|>\n<|im_start|>user\n3+4=<|im_end|>\n"
+                + "<|im_start|>assistant\n";
+        HfCausalLmFactory factory = new HfCausalLmFactory();
+        try (NDManager m = NDManager.newBaseManager();
+             PolicyModel chat = factory.load(m, model, Settings.resolve(factory.settings(), Map.of("context", 64,
+                     "prompt_format", "chat", "system_prompt", "Answer with a number."), "test"))) {
+            int[] expected = chat.codec().encode(chatml);
+            assertArrayEquals(expected, chat.encodePrompt("3+4="));
+            Path saved = dir.resolve("saved");
+            chat.save(saved);
+            try (PolicyModel reopened = factory.load(m, saved)) {
+                assertArrayEquals(expected, reopened.encodePrompt("3+4="));
+            }
+            Exception raw = assertThrows(IllegalArgumentException.class, () -> factory.load(m, model,
+                    Settings.resolve(factory.settings(), Map.of("context", 64, "prompt_format", "raw",
+                            "system_prompt", "Answer with a number."), "test")));
+            assertTrue(raw.getMessage().contains("system_prompt"), raw.getMessage());
         }
     }
 

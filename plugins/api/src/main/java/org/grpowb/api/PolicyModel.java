@@ -97,4 +97,23 @@ public interface PolicyModel extends AutoCloseable {
     default long matmulParameters() {
         return parameters().values().stream().mapToLong(NDArray::size).sum();
     }
+
+    /**
+     * The frozen π_ref for a run starting from this policy's current weights. By default an independent {@link #copy()};
+     * a model may give a lighter frozen view instead (a LoRA policy gives its base model, the adapters switched off, as
+     * TRL does with a PEFT model, sharing the base's weights). Closing the reference never frees what this policy uses;
+     * closing this policy may free what the reference uses, so the engine closes the reference first.
+     */
+    default PolicyModel reference() {
+        return copy();
+    }
+
+    /**
+     * Whether {@link #reference()} is the same policy whatever this one has been trained to (a LoRA policy's base):
+     * then a resumed run takes its reference from the resumed policy. When false, the default, the reference is the
+     * run's starting weights, which training overwrote, so a resumed run reloads them from its first checkpoint.
+     */
+    default boolean referenceIsFixed() {
+        return false;
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
 public record SettingSpec(String name, String description, Kind kind, Object defaultValue, double min, double max,
                           List<String> choices) {
 
-    public enum Kind { NUMBER, INTEGER, CHOICE, FLAG }
+    public enum Kind { NUMBER, INTEGER, CHOICE, FLAG, TEXT }
 
     public SettingSpec {
         Objects.requireNonNull(name, "name");
@@ -32,6 +32,11 @@ public record SettingSpec(String name, String description, Kind kind, Object def
 
     public static SettingSpec flag(String name, String description, boolean defaultValue) {
         return new SettingSpec(name, description, Kind.FLAG, defaultValue, 0, 0, List.of());
+    }
+
+    /** Free text, such as a system prompt or a list of names; the empty string when not given. */
+    public static SettingSpec text(String name, String description, String defaultValue) {
+        return new SettingSpec(name, description, Kind.TEXT, defaultValue, 0, 0, List.of());
     }
 
     /**
@@ -79,6 +84,15 @@ public record SettingSpec(String name, String description, Kind kind, Object def
                     return Boolean.parseBoolean(s);
                 }
                 throw new IllegalArgumentException("'" + name + "' must be true or false, got '" + value + "'");
+            }
+            case TEXT -> {
+                if (value == null) {
+                    return "";
+                }
+                if (!(value instanceof CharSequence || value instanceof Number || value instanceof Boolean)) {
+                    throw new IllegalArgumentException("'" + name + "' must be text, got '" + value + "'");
+                }
+                return value.toString();
             }
             default -> throw new IllegalStateException(kind.toString());
         }

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * Resolved values of a plugin's declared settings: every declared name is present, every value within bounds.
  *
- * @param values setting name to value (Double, Integer, String or Boolean), in declaration order
+ * @param values setting name to value (Double, Integer, String or Boolean; a choice and a text are Strings), in declaration order
  */
 public record Settings(Map<String, Object> values) {
 
@@ -70,6 +70,10 @@ public record Settings(Map<String, Object> values) {
 
     public boolean flag(String name) {
         return (Boolean) require(name);
+    }
+
+    public String text(String name) {
+        return (String) require(name);
     }
 
     private Object require(String name) {

@@ -134,7 +134,8 @@ public final class TrainingRun {
             PolicyModel policy = fromStep == 0 ? initialPolicy(base) : loadPolicy(base, ckpts.policyDir(fromStep));
             PolicyModel reference = null;
             if (variant.needsReference(vs)) {
-                reference = fromStep == 0 ? policy.copy() : loadPolicy(base, ckpts.policyDir(0));
+                reference = fromStep == 0 || policy.referenceIsFixed() ? policy.reference()
+                        : loadPolicy(base, ckpts.policyDir(0));
             }
             AdamOptimizer optimizer = new AdamOptimizer(policy.parameters());
             SignFlips signFlips = new SignFlips(ts.passRateWindow(), ts.probeEvery());

@@ -25,6 +25,8 @@ import org.grpowb.decoding.KvCache;
  *   <li>nn.Linear stores [out, in], so a projection is x · Wᵀ (+ b); biases on q, k, v for Qwen2.</li>
  * </ul>
  *
+ * <p>A LoRA-adapted projection adds (α/r)·(x·Aᵀ)·Bᵀ to x · Wᵀ (+ b) ({@link LoraAdapters}).
+ *
  * <p>Plain NDArray operations on arrays named as the checkpoint names them, so the same code serves training (on the
  * parameters, recorded by a gradient collector) and sampling (on detached views, with a {@link KvCache}). Every
  * scalar operand is a PyTorch-owned array: a Java number would be wrapped in a buffer freed before backward.
@@ -39,8 +41,16 @@ final class DecoderForward {
         this.rotary = rotary;
     }
 
-    /** The arrays a pass reads, by checkpoint name, each through {@code view} (e.g. {@code stopGradient}). */
-    record Weights(Map<String, NDArray> byName, UnaryOperator<NDArray> view) {
+    /**
+     * The arrays a pass reads, by checkpoint name, each through {@code view} (e.g. {@code stopGradient}), and the LoRA
+     * adapters added to the targeted projections, or null for none.
+     */
+    record Weights(Map<String, NDArray> byName, UnaryOperator<NDArray> view, LoraAdapters lora) {
+
+        Weights(Map<String, NDArray> byName, UnaryOperator<NDArray> view) {
+            this(byName, view, null);
+        }
+
         NDArray get(String name) {
             NDArray a = byName.get(name);
             if (a == null) {
@@ -116,11 +126,17 @@ final class DecoderForward {
         return linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, p + "mlp.down_proj");
     }
 
-    /** x · Wᵀ + b, with b only where the checkpoint has one. */
-    private static NDArray linear(NDArray x, Weights w, String name) {
-        NDArray y = x.matMul(w.get(name + ".weight").transpose());
-        NDArray bias = w.optional(name + ".bias");
-        return bias == null ? y : y.add(bias);
+    /**
+     * x · Wᵀ + b, with b only where the checkpoint has one, plus the LoRA update (α/r)·(x·Aᵀ)·Bᵀ where the module is
+     * adapted (PEFT adds it after the base layer's bias, as here).
+     */
+    private static NDArray linear(NDArray x, Weights w, String module) {
+        NDArray y = x.matMul(w.get(module + ".weight").transpose());
+        NDArray bias = w.optional(module + ".bias");
+        if (bias != null) {
+            y = y.add(bias);
+        }
+        return w.lora() == null ? y : w.lora().add(module, x, y, w.view());
     }
 
     /** (B, S, n·d) → (B, n, S, d). */

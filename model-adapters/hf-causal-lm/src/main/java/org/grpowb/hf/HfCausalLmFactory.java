@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.grpowb.api.MemoryNeeds;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
@@ -200,6 +201,41 @@ public final class HfCausalLmFactory implements PolicyModelFactory {
             policy.close();
             throw e;
         }
+    }
+
+    /**
+     * The memory a project's model will need, and every check that can be made without loading a weight: the config,
+     * the weights' names and shapes against it, a truncated file, the tokenizer's size against the embedding. A bad
+     * folder stops here, naming its file and tensor or key, before a run is created.
+     */
+    @Override
+    public Optional<MemoryNeeds> memoryNeeds(Path init, Settings settings) throws IOException {
+        if (init == null) {
+            return Optional.empty();
+        }
+        Optional<LoraConfig> lora = LoraConfig.fromSettings(settings.integer(LORA_RANK.name()),
+                settings.number(LORA_ALPHA.name()), settings.text(LORA_TARGETS.name()));
+        LoraConfig adapters = lora.orElse(null);
+        Path modelFolder = init;
+        if (AdapterFolder.isAdapter(init)) {
+            AdapterFolder.Saved saved = AdapterFolder.readConfig(init);
+            modelFolder = saved.base();
+            adapters = saved.config();
+        }
+        ModelFolder.Summary summary = ModelFolder.inspect(modelFolder);
+        if (summary.weightsProblem().isPresent()) {
+            throw new IOException(summary.weightsProblem().get());
+        }
+        if (summary.tokenizer().isEmpty()) {
+            throw new IOException(summary.tokenizerProblem().orElse(modelFolder.resolve("tokenizer.json")
+                    + ": a Hugging Face model folder needs tokenizer.json (the fast tokenizer); this one has none"));
+        }
+        if (summary.tokenizerProblem().isPresent()) {
+            throw new IOException(summary.tokenizerProblem().get());
+        }
+        int context = Math.min(settings.integer(CONTEXT.name()), summary.config().maxPositionEmbeddings());
+        return Optional.of(MemoryEstimate.of(summary.config(), context, adapters == null ? 0 : adapters.rank(),
+                adapters == null ? List.of() : adapters.targetModules()));
     }
 
     private static String describe(LoraConfig c) {

@@ -24,6 +24,7 @@ import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.decoding.DecoderPolicy;
 import org.grpowb.decoding.KvCache;
+import org.grpowb.hf.ModelFolder;
 import org.grpowb.hf.config.ExpectedWeights;
 import org.grpowb.hf.config.HfConfig;
 import org.grpowb.hf.config.HfConfigReader;
@@ -408,6 +409,18 @@ public final class HfCausalLm extends DecoderPolicy {
                 e.getValue().set(file.readFloats(e.getKey()));
             }
         }
+    }
+
+    /** Every projection and the unembedding (the embedding lookup multiplies nothing), plus the adapters under LoRA. */
+    @Override
+    public long matmulParameters() {
+        long adapters = 0;
+        if (lora != null) {
+            for (NDArray p : lora.parameters().values()) {
+                adapters += p.size();
+            }
+        }
+        return ModelFolder.matmulParameters(config) + adapters;
     }
 
     @Override

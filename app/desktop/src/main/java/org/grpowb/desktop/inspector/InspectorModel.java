@@ -182,25 +182,6 @@ public final class InspectorModel {
         return s == null ? "" : s;
     }
 
-    /** Token text made visible in a box: whitespace shown as glyphs. */
-    public static String displayText(String raw) {
-        if (raw.isEmpty()) {
-            return "∅";
-        }
-        StringBuilder b = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            b.append(switch (c) {
-                case '\n' -> '⏎';
-                case '\r' -> '␍';
-                case '\t' -> '⇥';
-                case ' ' -> '·';
-                default -> c;
-            });
-        }
-        return b.toString();
-    }
-
     /** Every stored value of one token on one line: what the tooltip and the details label show. */
     public String tokenDetails(int rollout, int token) {
         TokenTrace t = rollout(rollout).trace();

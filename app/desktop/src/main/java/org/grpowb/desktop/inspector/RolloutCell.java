@@ -88,7 +88,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         flip.setManaged(r.flipped());
         masked.setVisible(!r.kept());
         masked.setManaged(!r.kept());
-        String c = r.completion().replace('\n', '⏎');
+        String c = r.completion().replace('\n', '↵');
         completion.setText(c.length() > 200 ? c.substring(0, 200) + "…" : c);
         strip.setRollout(i);
         box.setPrefWidth(contentWidth(getWidth()));

@@ -209,6 +209,39 @@ class InspectorViewTest extends ApplicationTest {
         assertTrue(view.tokenDetailsAt(0, 2).contains("\" word3long\" (id 3)"), view.tokenDetailsAt(0, 2));
     }
 
+    /**
+     * Byte-level BPE pieces of any width, as a Hugging Face tokenizer gives them: each box is as wide as its text
+     * measured in the real font (a CJK word, an emoji, a word led by a space, letters with combining accents, a byte of
+     * half a character, a newline), and hovering the middle of each box finds that token.
+     */
+    @Test
+    void piecesOfAnyWidthGetBoxesMeasuredInTheRealFontAndHoverFindsEachOne() {
+        String[] vocab = {"a", "中文", "\uD83D\uDE00", " the", "e\u0301e\u0301", "abc", "<0xE4>", "\n", " 日本"};
+        interact(() -> model.setTokenText(id -> vocab[id]));
+        show(Steps.ofIds(0, 1, 2, 3, 4, 5, 6, 7, 8));
+        double[] widths = new double[vocab.length];
+        for (int t = 0; t < vocab.length; t++) {
+            int token = t;
+            Bounds b = onFx(() -> view.tokenBounds(0, token));
+            double measured = onFx(() -> TokenStrip.measure(TokenPiece.of(vocab[token], TokenStrip::measure,
+                    TokenStrip.MAX_TEXT_WIDTH).text()));
+            widths[t] = b.getWidth();
+            assertEquals(TokenLayout.boxWidth(measured), b.getWidth(), 0.01, "box of '" + vocab[t] + "'");
+            moveTo(new Point2D(b.getCenterX(), b.getCenterY()));
+            WaitForAsyncUtils.waitForFxEvents();
+            String shown = lookup("#tokenDetails").queryAs(Label.class).getText();
+            assertTrue(shown.startsWith("rollout 0 token " + t + " "), "hovering box " + t + ": " + shown);
+        }
+        assertTrue(widths[1] > widths[0], "a CJK piece is wider than 'a'");
+        assertTrue(widths[4] < widths[5], "two letters with combining accents (four code points) take less room "
+                + "than three letters: " + widths[4] + " vs " + widths[5]);
+        boolean cjkGlyphs = onFx(() -> TokenStrip.measure("中") > TokenStrip.measure("a") * 1.3);
+        if (cjkGlyphs) { // a machine without a CJK font draws a missing-glyph box one cell wide
+            assertTrue(widths[1] > 2 * widths[0] - 2 * TokenLayout.PAD, "中文 is two full-width characters: "
+                    + widths[1] + " vs 'a' " + widths[0]);
+        }
+    }
+
     private Color pixelOfToken(int rollout, int token) {
         return onFx(() -> {
             Bounds screen = view.tokenBounds(rollout, token);

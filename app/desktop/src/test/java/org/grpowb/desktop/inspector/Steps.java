@@ -80,6 +80,12 @@ final class Steps {
         return new StepRecord(1, metrics(42), List.of(new GroupRecord(0, "big", "A long prompt", "42", 0.5, rs)));
     }
 
+    /** One group of one rollout of the given token ids. */
+    static StepRecord ofIds(int... ids) {
+        return new StepRecord(1, metrics(1), List.of(new GroupRecord(0, "ids", "Token ids", "", 0,
+                List.of(rollout(0, "", 0.5, true, false, ids)))));
+    }
+
     private static RolloutRecord rollout(int i, String completion, double adv, boolean kept, boolean flipped,
                                          int[] ids) {
         int n = ids.length;

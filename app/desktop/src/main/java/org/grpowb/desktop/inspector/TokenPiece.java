@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * One token's text as its box draws it: runs of the piece's own characters and of marks, drawn dimmer, for what
  * would otherwise be invisible or misleading — a space {@code ·} (byte-level BPE pieces start with one: {@code " the"}),
- * a newline {@code ↵}, a tab {@code ⇥}, other control characters as their control pictures, an empty piece
+ * a newline {@code ↵}, a tab {@code ⇥}, other control characters as their byte ({@code <0x00>}), an empty piece
  * {@code ∅}, the bytes of half a UTF-8 character as the tokenizer shows them ({@code <0xE4>}), and the {@code …} of a
  * piece cut short. Each run's offset and the piece's width are measured with the real font, never assumed from a
  * character count: a CJK character or an emoji is wider than a Latin letter even in a monospaced font, and a combining
@@ -89,7 +89,8 @@ final class TokenPiece {
             case '\r' -> "␍";
             case '\t' -> "⇥";
             case 0x00A0 -> "⍽";
-            default -> cp < 0x20 ? new String(Character.toChars(0x2400 + cp)) : cp == 0x7F ? "␡" : null;
+            // other control characters have no glyph worth drawing: shown as their byte, like half a character
+            default -> cp < 0x20 || cp == 0x7F ? String.format(java.util.Locale.ROOT, "<0x%02X>", cp) : null;
         };
     }
 

@@ -128,7 +128,11 @@ class ModelFolderWindowTest extends WindowTest {
         waitUntil(() -> workbench.session().stateProperty().get() == RunSession.State.FINISHED,
                 "the run finishes");
         assertTrue(workbench.problems().getItems().isEmpty(), workbench.problems().getItems().toString());
-        interact(() -> workbench.editors().getSelectionModel().select(1));
+        interact(() -> {
+            workbench.editors().getSelectionModel().select(1);
+            // wide enough to read the model's line whole
+            ((javafx.scene.control.SplitPane) workbench.explorer().getParent().getParent()).setDividerPositions(0.27);
+        });
         WindowTests.screenshot(workbench.root(), "model-folder-project.png");
     }
 

@@ -144,7 +144,8 @@ public final class Workbench {
         this.history = new RunHistoryView(storeFile(), work);
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
-        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject));
+        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
+                this::openModelFolder));
         this.welcomeTab = tab("Welcome", welcome);
         work.onFailure((what, failure) -> report(what, failure));
         work.onCancelled(what -> log(what + ": cancelled"));
@@ -347,8 +348,9 @@ public final class Workbench {
             return List.of();
         }
         try {
-            return p.model().factory().inspect(init).map(card -> List.of(card.line(), "folder " + init,
-                    OpenModelFolderDialog.details(card))).orElse(List.of());
+            // two lines, so that the explorer's usual width shows them whole
+            return p.model().factory().inspect(init).map(card -> List.of(card.architectureLine(), card.sizeLine(),
+                    "folder " + init, OpenModelFolderDialog.details(card))).orElse(List.of());
         } catch (IOException | RuntimeException e) {
             return List.of("cannot read the model folder: " + e.getMessage());
         }

@@ -98,6 +98,7 @@ class ModelFolderWindowTest extends WindowTest {
         clickOn("#reward-exact_answer");
         clickOn("#reward-answer_format");
         assertTrue(create.isDisabled(), "no reward chosen");
+        clickOn("#reward-answer_format");
         clickOn("#reward-exact_answer");
         assertFalse(create.isDisabled(), lookup("#modelProblem").queryAs(Label.class).getText());
         WindowTests.screenshot(lookup("#modelSummary").query().getScene().getRoot(), "open-model-folder.png");
@@ -113,12 +114,14 @@ class ModelFolderWindowTest extends WindowTest {
         assertEquals("hf-causal-lm", p.model().factory().name());
         assertEquals(folder.toAbsolutePath().normalize(), p.model().init());
         assertEquals(64, p.model().settings().integer("context"), "the context within max_position_embeddings");
-        assertEquals(List.of("exact_answer"), p.rewards().stream().map(r -> r.function().name()).toList());
+        assertEquals(List.of("exact_answer × 1.0", "answer_format × 0.1"), p.rewards().stream()
+                .map(r -> r.function().name() + " × " + r.weight()).toList(), "the verifier decides, the format shapes");
         assertTrue(p.data().train().size() > 100 && !p.data().eval().isEmpty(), "the sample's data came along");
         assertTrue(Files.isRegularFile(created.resolve("data/train.jsonl")));
 
         List<String> model = workbench.explorer().modelLines();
-        assertEquals("qwen2 · 1 layer · 32 wide · 17.1 k params · BF16", model.get(0), model.toString());
+        assertEquals(List.of("qwen2 · 1 layer · 32 wide", "17.1 k params · BF16"), model.subList(0, 2),
+                model.toString());
         waitUntil(() -> lookup("#statusDevice").queryAs(Label.class).getText().startsWith("device: cpu")
                 || lookup("#statusDevice").queryAs(Label.class).getText().startsWith("device: gpu"),
                 "the status bar names the device");

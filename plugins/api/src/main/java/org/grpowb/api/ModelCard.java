@@ -32,8 +32,17 @@ public record ModelCard(String architecture, int layers, int width, long paramet
 
     /** One line, e.g. {@code qwen2 · 4 layers · 896 wide · 3.1 M params · BF16}. */
     public String line() {
-        return architecture + " · " + layers + (layers == 1 ? " layer" : " layers") + " · " + width + " wide · "
-                + count(parameters) + " params · " + dtype;
+        return architectureLine() + " · " + sizeLine();
+    }
+
+    /** The architecture, e.g. {@code qwen2 · 4 layers · 896 wide}. */
+    public String architectureLine() {
+        return architecture + " · " + layers + (layers == 1 ? " layer" : " layers") + " · " + width + " wide";
+    }
+
+    /** The size, e.g. {@code 3.1 M params · BF16}. */
+    public String sizeLine() {
+        return count(parameters) + " params · " + dtype;
     }
 
     /** A parameter count as people say it: {@code 17.1 k}, {@code 3.1 M}, {@code 494 M}, {@code 1.24 B}. */

@@ -229,11 +229,14 @@ public final class OpenModelFolderDialog extends Dialog<ModelFolderProject> {
 
     /** The project the entered values describe. */
     ModelFolderProject request() {
+        // the verifier first: the first chosen reward decides (weight 1), the others shape it (0.1), as
+        // answer_format does in the samples
+        List<String> order = new ArrayList<>(DEFAULT_REWARDS);
+        rewards.keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
         Map<String, Double> chosen = new LinkedHashMap<>();
-        for (Map.Entry<String, CheckBox> r : rewards.entrySet()) {
-            if (r.getValue().isSelected()) {
-                // the first chosen reward decides; the others shape it, as answer_format does in the samples
-                chosen.put(r.getKey(), chosen.isEmpty() ? 1.0 : 0.1);
+        for (String n : order) {
+            if (rewards.containsKey(n) && rewards.get(n).isSelected()) {
+                chosen.put(n, chosen.isEmpty() ? 1.0 : 0.1);
             }
         }
         ModelFolderProject.Data d = data.getValue() instanceof SampleProject s ? ModelFolderProject.Data.of(s)

@@ -89,8 +89,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         flip.setManaged(r.flipped());
         masked.setVisible(!r.kept());
         masked.setManaged(!r.kept());
-        String c = r.completion().replace('\n', '↵');
-        completion.setText(c.length() > 200 ? c.substring(0, 200) + "…" : c);
+        completion.setText(InspectorModel.oneLine(r.completion()));
         strip.setRollout(i);
         box.setPrefWidth(contentWidth(getWidth()));
         showRow(true);

@@ -114,6 +114,12 @@ class InspectorRowLayoutsTest {
         assertEquals(-1, l.hit(5, 17.5), "the gap between lines hits nothing");
     }
 
+    @Test
+    void aRolloutsHeaderShowsItsCompletionOnOneLine() {
+        assertEquals("a↵b↵c↵d↵↵e", InspectorModel.oneLine("a\nb\u000Bc\u2028d\r\ne"));
+        assertEquals("x".repeat(200) + "…", InspectorModel.oneLine("x".repeat(300)));
+    }
+
     /** The text widths as TokenStrip measured them before layouts were cached. */
     private static double[] eagerWidths(int[] ids) {
         double[] w = new double[ids.length];

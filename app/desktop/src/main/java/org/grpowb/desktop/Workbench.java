@@ -1,5 +1,6 @@
 package org.grpowb.desktop;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.prefs.Preferences;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -30,7 +32,9 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import org.grpowb.api.ModelCard;
 import org.grpowb.api.TokenCodec;
+import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginJar;
 import org.grpowb.core.plugin.PluginRegistry;
@@ -46,7 +50,9 @@ import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
+import org.grpowb.desktop.projects.ModelFolderProject;
 import org.grpowb.desktop.projects.NewProjectDialog;
+import org.grpowb.desktop.projects.OpenModelFolderDialog;
 import org.grpowb.desktop.projects.ProjectExplorer;
 import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
@@ -99,6 +105,9 @@ public final class Workbench {
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "GRPO Workbench");
     private final CollapsiblePanel explorerPanel;
     private final CollapsiblePanel bottomPanel;
+    private final RunStatusBar statusBar;
+    /** Asks the user for a folder (the title says what for); null when cancelled. Tests answer without a native dialog. */
+    private Function<String, Path> chooseFolder = this::chooseFolderNatively;
     private List<SampleProject> samples = List.of();
     private Path projectDir;
     private Project project;
@@ -135,7 +144,8 @@ public final class Workbench {
         this.history = new RunHistoryView(storeFile(), work);
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
-        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject));
+        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
+                this::openModelFolder));
         this.welcomeTab = tab("Welcome", welcome);
         work.onFailure((what, failure) -> report(what, failure));
         work.onCancelled(what -> log(what + ": cancelled"));
@@ -151,7 +161,8 @@ public final class Workbench {
 
         root.setTop(new VBox(menus(), new RunToolBar(session, this::run, busy)));
         root.setCenter(notifier.node());
-        root.setBottom(new RunStatusBar(session, work.indicator()));
+        statusBar = new RunStatusBar(session, work.indicator());
+        root.setBottom(statusBar);
         root.getStyleClass().add("workbench");
         if (!prefs.getBoolean("welcome.seen", false)) {
             prefs.putBoolean("welcome.seen", true);
@@ -173,6 +184,7 @@ public final class Workbench {
         });
         welcome.setRecent(recent.list());
         loadSamples();
+        findDevice();
         open(projectDir);
     }
 
@@ -216,6 +228,10 @@ public final class Workbench {
 
     ProblemsView problems() {
         return problems;
+    }
+
+    ProjectExplorer explorer() {
+        return explorer;
     }
 
     CollapsiblePanel explorerPanel() {
@@ -289,7 +305,7 @@ public final class Workbench {
     /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
     private void load(Path dir, long generation, List<PluginJar> toTrust) {
         record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems,
-                      List<String> jars, RunCodecs codecs) { }
+                      List<String> jars, RunCodecs codecs, List<String> model) { }
         work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
             @Override
             protected Opened call() {
@@ -300,9 +316,9 @@ public final class Workbench {
                         + (plugins.untrusted().contains(j) ? " · not trusted"
                         : plugins.problems().stream().anyMatch(m -> m.contains("/" + j.name() + " "))
                         ? " · failed to load" : " · loaded")).toList();
-                TokenCodec codec = p.model().factory().codec(p.model().settings());
+                TokenCodec codec = p.model().factory().codec(p.model().settings(), p.model().init());
                 return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
-                        plugins.problems(), jars, new RunCodecs(plugins, codec));
+                        plugins.problems(), jars, new RunCodecs(plugins, codec), modelLines(p));
             }
         }, opened -> {
             if (generation != openGeneration) {
@@ -313,13 +329,31 @@ public final class Workbench {
             views.codecs(opened.codecs());
             config = new RunConfigView(opened.config());
             configTab.setContent(config);
-            explorer.show(project, opened.files(), opened.jars());
+            explorer.show(project, opened.files(), opened.jars(), opened.model());
             welcome.setRecent(recent.remember(dir));
             notifier.clearError();
             log("opened " + project.file());
             opened(dir, generation, project);
             loadRuns();
         }, failure -> opened(dir, generation, null));
+    }
+
+    /**
+     * What the explorer says under the project's model when its {@code model.init} is a folder its factory describes
+     * (a Hugging Face checkpoint): architecture and size, then the folder. Reads the folder's headers, never a weight.
+     */
+    private static List<String> modelLines(Project p) {
+        Path init = p.model().init();
+        if (init == null || !Files.isDirectory(init)) {
+            return List.of();
+        }
+        try {
+            // two lines, so that the explorer's usual width shows them whole
+            return p.model().factory().inspect(init).map(card -> List.of(card.architectureLine(), card.sizeLine(),
+                    "folder " + init, OpenModelFolderDialog.details(card))).orElse(List.of());
+        } catch (IOException | RuntimeException e) {
+            return List.of("cannot read the model folder: " + e.getMessage());
+        }
     }
 
     /** The end of an open, successful ({@code loaded} not null) or not. */
@@ -356,9 +390,7 @@ public final class Workbench {
 
     /** Opens the New Project dialog, with {@code template} preselected when not null. */
     public void newProject(SampleProject template) {
-        NewProjectDialog dialog = new NewProjectDialog(samples, template,
-                projectDir.toAbsolutePath().normalize().getParent() == null ? Path.of("").toAbsolutePath()
-                        : projectDir.toAbsolutePath().normalize().getParent());
+        NewProjectDialog dialog = new NewProjectDialog(samples, template, defaultParent());
         if (root.getScene() != null) {
             dialog.initOwner(root.getScene().getWindow());
         }
@@ -380,17 +412,103 @@ public final class Workbench {
     }
 
     private void chooseProject() {
-        DirectoryChooser chooser = new DirectoryChooser();
-        chooser.setTitle("Open a GRPO Workbench project (a folder with project.yaml)");
-        java.io.File dir = chooser.showDialog(root.getScene().getWindow());
+        Path dir = chooseFolder.apply("Open a GRPO Workbench project (a folder with project.yaml)");
         if (dir != null) {
-            openFromUi(dir.toPath());
+            openFromUi(dir);
         }
+    }
+
+    private Path chooseFolderNatively(String title) {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(title);
+        java.io.File dir = chooser.showDialog(root.getScene().getWindow());
+        return dir == null ? null : dir.toPath();
+    }
+
+    /** Answers the window's folder choices with {@code chooser} instead of the native dialog (tests). */
+    void chooseFoldersWith(Function<String, Path> chooser) {
+        this.chooseFolder = chooser;
+    }
+
+    /** File → Open Model Folder…: a folder chosen, then {@link #inspectModelFolder}. */
+    private void openModelFolder() {
+        Path dir = chooseFolder.apply("Open a model folder (config.json, model.safetensors, tokenizer.json)");
+        if (dir != null) {
+            inspectModelFolder(dir);
+        }
+    }
+
+    /**
+     * Reads what a model folder holds in the background, then shows it in the Open Model Folder dialog (or why it is
+     * not a model folder, naming the file); a project made there is created and opened.
+     */
+    void inspectModelFolder(Path folder) {
+        record Read(ModelFolderProject.Inspected model, String failure, Map<String, String> rewards, String variant) { }
+        work.submit("Reading the model folder " + folder.getFileName(), new Task<Read>() {
+            @Override
+            protected Read call() {
+                PluginRegistry plugins = PluginRegistry.discover();
+                Map<String, String> rewards = new LinkedHashMap<>();
+                plugins.rewardNames().forEach(n -> rewards.put(n, plugins.reward(n).description()));
+                String variant = plugins.variantNames().contains("grpo") ? "grpo" : plugins.variantNames().get(0);
+                try {
+                    return new Read(ModelFolderProject.inspect(plugins, folder), null, rewards, variant);
+                } catch (IOException e) {
+                    return new Read(null, e.getMessage(), rewards, variant);
+                }
+            }
+        }, read -> {
+            if (read.model() == null) {
+                log("not a model folder: " + read.failure());
+            } else {
+                log("model folder " + read.model().folder() + ": " + read.model().card().line());
+            }
+            OpenModelFolderDialog dialog = new OpenModelFolderDialog(folder, read.model(), read.failure(), samples,
+                    read.rewards(), read.variant(), defaultParent());
+            if (root.getScene() != null) {
+                dialog.initOwner(root.getScene().getWindow());
+            }
+            dialog.showAndWait().ifPresent(this::createModelProject);
+        });
+    }
+
+    /** Creates a project around a model folder in the background, then opens it. */
+    void createModelProject(ModelFolderProject request) {
+        work.submit("Creating " + request.name(), new Task<Path>() {
+            @Override
+            protected Path call() throws Exception {
+                return request.create();
+            }
+        }, created -> {
+            ModelCard card = request.model().card();
+            log("created " + created + " around " + request.model().folder() + " (" + card.line() + ")");
+            notifier.info("Created project " + request.name() + " around " + request.model().folder().getFileName());
+            openFromUi(created);
+        });
+    }
+
+    /** Where new projects go unless the user says otherwise: beside the open project. */
+    private Path defaultParent() {
+        Path parent = projectDir.toAbsolutePath().normalize().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+
+    /** Fills in the status bar's device; choosing it loads PyTorch's natives, so never on the JavaFX thread. */
+    private void findDevice() {
+        work.submit("Finding the compute device", new Task<String>() {
+            @Override
+            protected String call() {
+                return ComputeDevice.current().line();
+            }
+        }, line -> {
+            statusBar.device(line);
+            log("device: " + line);
+        }, failure -> statusBar.device("unknown (" + failure.getMessage() + ")"));
     }
 
     private MenuBar menus() {
         MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProject(null), this::chooseProject,
-                this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), this::evaluate,
+                this::openModelFolder, this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), this::evaluate,
                 this::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
                 prefs, explorerPanel, bottomPanel);
         root.sceneProperty().addListener((o, was, scene) -> {

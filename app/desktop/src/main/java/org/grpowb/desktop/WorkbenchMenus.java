@@ -15,16 +15,16 @@ import org.grpowb.desktop.shell.CollapsiblePanel;
  * The window's menus (File, View, Run, Help) and their shortcuts. The actions are the window's; this class only lays
  * them out, so that the menus read as one list.
  * <p>
- * Item ids: {@code #newProject}, {@code #openProject}, {@code #trustProjectPlugins}, {@code #showWelcome},
+ * Item ids: {@code #newProject}, {@code #openProject}, {@code #openModelFolder}, {@code #trustProjectPlugins}, {@code #showWelcome},
  * {@code #darkTheme}, {@code #toggleExplorer}, {@code #toggleBottom}, {@code #evaluate}, {@code #continueRun},
  * {@code #cancelAction}, {@code #showShortcuts}.
  */
 final class WorkbenchMenus {
 
     /** What the items do. */
-    record Actions(Runnable newProject, Runnable openProject, Runnable trustPlugins, Runnable welcome,
-                   Runnable evaluate, Runnable continueRun, Runnable cancelLongAction, Runnable shortcuts,
-                   Consumer<Boolean> darkTheme) {
+    record Actions(Runnable newProject, Runnable openProject, Runnable openModelFolder, Runnable trustPlugins,
+                   Runnable welcome, Runnable evaluate, Runnable continueRun, Runnable cancelLongAction,
+                   Runnable shortcuts, Consumer<Boolean> darkTheme) {
     }
 
     private WorkbenchMenus() {
@@ -35,6 +35,8 @@ final class WorkbenchMenus {
                 new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
         MenuItem openItem = item("Open Project…", "openProject", a.openProject(),
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        MenuItem modelItem = item("Open Model Folder…", "openModelFolder", a.openModelFolder(),
+                new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
         MenuItem trustItem = item("Trust Project Plugins…", "trustProjectPlugins", a.trustPlugins(), null);
         MenuItem welcomeItem = item("Welcome", "showWelcome", a.welcome(), null);
 
@@ -57,7 +59,7 @@ final class WorkbenchMenus {
         MenuItem cancel = item("Cancel Long Action", "cancelAction", a.cancelLongAction(),
                 new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
         MenuItem keys = item("Keyboard Shortcuts", "showShortcuts", a.shortcuts(), new KeyCodeCombination(KeyCode.F1));
-        return new MenuBar(new Menu("File", null, newItem, openItem, trustItem, welcomeItem),
+        return new MenuBar(new Menu("File", null, newItem, openItem, modelItem, trustItem, welcomeItem),
                 new Menu("View", null, dark, explorerItem, bottomItem),
                 new Menu("Run", null, evaluate, continueRun, cancel),
                 new Menu("Help", null, keys));

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.grpowb.api.MemoryNeeds;
+import org.grpowb.api.ModelCard;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
@@ -240,5 +242,33 @@ public final class HfCausalLmFactory implements PolicyModelFactory {
 
     private static String describe(LoraConfig c) {
         return "(r " + c.rank() + ", alpha " + c.alpha() + ", " + String.join(",", c.targetModules()) + ")";
+    }
+
+    /**
+     * The folder's {@link ModelFolder} summary as a card: read from {@code config.json} and the safetensors headers,
+     * no weight loaded. A folder without {@code tokenizer.json} still gets a card, with the missing tokenizer among its
+     * problems (a project cannot train without it).
+     *
+     * @throws IOException naming the file at fault: no or a malformed {@code config.json}, an architecture outside the
+     *                     family, no or a malformed safetensors file
+     */
+    @Override
+    public Optional<ModelCard> inspect(Path folder) throws IOException {
+        ModelFolder.Summary s;
+        try {
+            s = ModelFolder.inspect(folder);
+        } catch (org.grpowb.hf.config.HfConfigException e) { // the config's problems are the folder's, and name the file like the rest
+            throw new IOException(e.getMessage(), e);
+        }
+        var c = s.config();
+        List<String> problems = new ArrayList<>();
+        s.weightsProblem().ifPresent(problems::add);
+        if (s.tokenizer().isEmpty() && s.tokenizerProblem().isEmpty()) {
+            problems.add(s.folder().resolve("tokenizer.json") + ": no such file; the workbench reads the model's "
+                    + "tokenizer from its folder");
+        }
+        s.tokenizerProblem().ifPresent(problems::add);
+        return Optional.of(new ModelCard(c.modelType(), c.layers(), c.hiddenSize(), s.parameters(), s.dtype().name(),
+                c.vocabSize(), c.maxPositionEmbeddings(), s.tokenizer().isPresent(), s.chatTemplate(), problems));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Makes {@link PolicyModel}s of one architecture; selected by name in {@code project.yaml} ({@code model: {name: ...}}). */
 public interface PolicyModelFactory {
@@ -52,7 +53,22 @@ public interface PolicyModelFactory {
      * What a model opened from {@code init} with these settings will need in memory, read without loading its
      * weights; empty when the factory cannot tell (the run is then not checked).
      */
-    default java.util.Optional<MemoryNeeds> memoryNeeds(Path init, Settings settings) throws IOException {
-        return java.util.Optional.empty();
+    default Optional<MemoryNeeds> memoryNeeds(Path init, Settings settings) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * What a model folder holds (architecture, size, dtype, tokenizer, chat template), read without loading its
+     * weights, for a window to show before a project is made around the folder and beside the project's model. Reads
+     * the disk: call it off a UI thread.
+     *
+     * <p>Default: empty, for models whose folders are only their own checkpoints.
+     *
+     * @return the folder's card, or empty when this factory does not describe folders
+     * @throws IOException naming the file at fault when the folder is not one this factory opens (no
+     *                     {@code config.json}, no weights, an architecture it does not run)
+     */
+    default Optional<ModelCard> inspect(Path folder) throws IOException {
+        return Optional.empty();
     }
 }

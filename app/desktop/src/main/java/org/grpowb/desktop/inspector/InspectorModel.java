@@ -182,23 +182,25 @@ public final class InspectorModel {
         return s == null ? "" : s;
     }
 
-    /** Token text made visible in a box: whitespace shown as glyphs. */
-    public static String displayText(String raw) {
-        if (raw.isEmpty()) {
-            return "∅";
+    /**
+     * A completion on one line of at most 200 characters: every line break (a sampled {@code \r}, form feed or U+2028
+     * as much as {@code \n}) shown as {@code ↵}, so that the header keeps one line's height.
+     */
+    static String oneLine(String completion) {
+        String c = completion.length() > 200 ? completion.substring(0, 200) + "…" : completion;
+        StringBuilder b = null;
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            boolean lineBreak = ch == '\n' || ch == '\r' || ch == '\u000B' || ch == '\f' || ch == '\u0085'
+                    || ch == '\u2028' || ch == '\u2029';
+            if (lineBreak && b == null) {
+                b = new StringBuilder(c.length()).append(c, 0, i);
+            }
+            if (b != null) {
+                b.append(lineBreak ? '↵' : ch);
+            }
         }
-        StringBuilder b = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            b.append(switch (c) {
-                case '\n' -> '⏎';
-                case '\r' -> '␍';
-                case '\t' -> '⇥';
-                case ' ' -> '·';
-                default -> c;
-            });
-        }
-        return b.toString();
+        return b == null ? c : b.toString();
     }
 
     /** Every stored value of one token on one line: what the tooltip and the details label show. */

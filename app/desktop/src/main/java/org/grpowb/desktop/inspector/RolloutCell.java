@@ -37,6 +37,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         title.setStyle("-fx-font-family: 'Monospaced';");
         completion.setStyle("-fx-text-fill: -fx-mid-text-color;");
         completion.setMinWidth(0);
+        title.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the completion gives way, never the numbers
         HBox.setHgrow(completion, Priority.ALWAYS);
         completion.setMaxWidth(Double.MAX_VALUE);
         HBox header = new HBox(8, title, flip, masked, completion);
@@ -88,8 +89,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         flip.setManaged(r.flipped());
         masked.setVisible(!r.kept());
         masked.setManaged(!r.kept());
-        String c = r.completion().replace('\n', '⏎');
-        completion.setText(c.length() > 200 ? c.substring(0, 200) + "…" : c);
+        completion.setText(InspectorModel.oneLine(r.completion()));
         strip.setRollout(i);
         box.setPrefWidth(contentWidth(getWidth()));
         showRow(true);

@@ -1,6 +1,7 @@
 package org.grpowb.desktop.inspector;
 
 import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 import org.grpowb.core.run.GroupRecord;
 
 /**
@@ -11,16 +12,22 @@ import org.grpowb.core.run.GroupRecord;
  */
 final class RowLayouts {
     private TokenTexts texts;
-    private final double charWidth;
+    private final ToDoubleFunction<String> measure;
+    private final double maxWidth;
     private final double lineHeight;
     // kept per row with the width it was wrapped to: a row measured at another width (the list's sizing cell before
     // its first layout) is redone alone, without dropping the others
     private GroupRecord group;
     private TokenLayout[] layouts = new TokenLayout[0];
 
-    RowLayouts(TokenTexts texts, double charWidth, double lineHeight) {
-        this.texts = texts;
-        this.charWidth = charWidth;
+    /**
+     * @param measure   the width of a string in the font the boxes are drawn with
+     * @param maxWidth  the widest a piece's text may be before it is cut
+     */
+    RowLayouts(IntFunction<String> tokenText, ToDoubleFunction<String> measure, double maxWidth, double lineHeight) {
+        this.texts = new TokenTexts(tokenText, measure, maxWidth);
+        this.measure = measure;
+        this.maxWidth = maxWidth;
         this.lineHeight = lineHeight;
     }
 
@@ -32,7 +39,7 @@ final class RowLayouts {
         }
         TokenLayout l = layouts[rollout];
         if (l == null || l.width != w) {
-            l = TokenLayout.of(texts.boxChars(g.rollouts().get(rollout).trace().tokenIds()), w, charWidth, lineHeight);
+            l = TokenLayout.of(texts.widths(g.rollouts().get(rollout).trace().tokenIds()), w, lineHeight);
             layouts[rollout] = l;
         }
         return l;
@@ -40,17 +47,18 @@ final class RowLayouts {
 
     /** Decodes ids with {@code tokenText} from now on (another run's tokenizer): every row is laid out again. */
     void decodeWith(IntFunction<String> tokenText) {
-        texts = new TokenTexts(tokenText);
+        texts = new TokenTexts(tokenText, measure, maxWidth);
         group = null;
         layouts = new TokenLayout[0];
     }
 
-    /** The text drawn in a token's box. */
-    String shown(int tokenId) {
-        return texts.shown(tokenId);
+    /** What a token's box draws. */
+    TokenPiece piece(int tokenId) {
+        return texts.piece(tokenId);
     }
 
+    /** The layouts of the inspector's strips: pieces measured in {@link TokenStrip#FONT}. */
     static RowLayouts forStrips(IntFunction<String> tokenText) {
-        return new RowLayouts(new TokenTexts(tokenText), TokenStrip.CHAR_WIDTH, TokenStrip.LINE_HEIGHT);
+        return new RowLayouts(tokenText, TokenStrip::measure, TokenStrip.MAX_TEXT_WIDTH, TokenStrip.LINE_HEIGHT);
     }
 }

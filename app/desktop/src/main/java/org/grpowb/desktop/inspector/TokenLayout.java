@@ -1,14 +1,15 @@
 package org.grpowb.desktop.inspector;
 
 /**
- * Positions of one completion's token boxes, wrapped into lines of a given width. Monospaced text lets a box's
- * width follow from its character count, so laying out a row costs no font measurement.
+ * Positions of one completion's token boxes, wrapped into lines of a given width. Each box is as wide as its piece's
+ * text measured in the real font (see {@link TokenPiece}), plus padding, so pieces of any width — a CJK character,
+ * an emoji, a long word — get the room they take; hit-testing walks the same boxes.
  */
 final class TokenLayout {
     static final double PAD = 3;
     static final double GAP = 2;
-    /** Longer token texts are cut (with an ellipsis) so one token cannot take a whole line. */
-    static final int MAX_CHARS = 14;
+    /** The narrowest box's text: a piece whose glyphs take no room (a lone combining mark) stays hoverable. */
+    static final double MIN_TEXT = 4;
 
     final double[] x;
     final double[] y;
@@ -26,19 +27,24 @@ final class TokenLayout {
         this.height = height;
     }
 
-    static int shownChars(int chars) {
-        return Math.max(1, Math.min(chars, MAX_CHARS));
+    /** The box of a piece whose text is {@code textWidth} wide. */
+    static double boxWidth(double textWidth) {
+        return 2 * PAD + Math.max(MIN_TEXT, Math.ceil(textWidth));
     }
 
-    static TokenLayout of(int[] chars, double width, double charWidth, double lineHeight) {
-        int n = chars.length;
+    /**
+     * @param textWidths each token's text width, measured
+     * @param width      the line width to wrap at; a box wider than a line gets a line of its own
+     */
+    static TokenLayout of(double[] textWidths, double width, double lineHeight) {
+        int n = textWidths.length;
         double[] x = new double[n];
         double[] y = new double[n];
         double[] w = new double[n];
         double cx = 0;
         double cy = 0;
         for (int i = 0; i < n; i++) {
-            double bw = 2 * PAD + shownChars(chars[i]) * charWidth;
+            double bw = boxWidth(textWidths[i]);
             if (cx > 0 && cx + bw > width) {
                 cx = 0;
                 cy += lineHeight + GAP;

@@ -19,17 +19,30 @@ import javafx.util.Duration;
  */
 final class TokenStrip extends Region {
     static final Font FONT = Font.font("Monospaced", 12);
-    static final double CHAR_WIDTH;
+    /** The widest a piece's text may be: fourteen Latin letters, seven CJK characters. */
+    static final double MAX_TEXT_WIDTH;
     static final double LINE_HEIGHT;
+    /** Measures on the JavaFX thread only, where rows are laid out. */
+    private static final Text PROBE = new Text();
 
     static {
-        Text probe = new Text("MMMMMMMMMM");
-        probe.setFont(FONT);
-        CHAR_WIDTH = probe.getLayoutBounds().getWidth() / 10;
-        LINE_HEIGHT = Math.ceil(probe.getLayoutBounds().getHeight()) + 4;
+        PROBE.setFont(FONT);
+        MAX_TEXT_WIDTH = Math.ceil(measure("M".repeat(TokenPiece.MAX_CHARS)));
+        // a CJK fallback font's line can be taller than the Latin font's: measure both
+        PROBE.setText("Mg中");
+        LINE_HEIGHT = Math.ceil(PROBE.getLayoutBounds().getHeight()) + 4;
     }
 
-    private static final TokenLayout EMPTY = TokenLayout.of(new int[0], 0, CHAR_WIDTH, LINE_HEIGHT);
+    private static final TokenLayout EMPTY = TokenLayout.of(new double[0], 0, LINE_HEIGHT);
+
+    /** The width of {@code s} in {@link #FONT}, as a Text node lays it out (fallback fonts and combining marks included). */
+    static double measure(String s) {
+        PROBE.setText(s);
+        return PROBE.getLayoutBounds().getWidth();
+    }
+
+    private static final Color MARK_ON_LIGHT = Color.gray(0, 0.42);
+    private static final Color MARK_ON_DARK = Color.gray(1, 0.55);
 
     private final InspectorModel model;
     private final RowLayouts rows;
@@ -90,7 +103,7 @@ final class TokenStrip extends Region {
     }
 
     private TokenLayout layoutFor(double width) {
-        double w = Math.max(width, 4 * CHAR_WIDTH + 2 * TokenLayout.PAD);
+        double w = Math.max(width, TokenLayout.boxWidth(MAX_TEXT_WIDTH / 3));
         if (rollout < 0 || model.getGroup() == null || rollout >= model.rolloutCount()) {
             layout = EMPTY;
         } else if (layout == null || layout.width != w) {
@@ -151,8 +164,15 @@ final class TokenStrip extends Region {
             Color c = model.colourAt(rollout, t);
             gc.setFill(c);
             gc.fillRect(l.x[t], l.y[t], l.w[t], l.lineHeight);
-            gc.setFill(luminance(c) > 0.5 ? Color.BLACK : Color.WHITE);
-            gc.fillText(rows.shown(ids[t]), l.x[t] + TokenLayout.PAD, l.y[t] + l.lineHeight / 2);
+            boolean dark = luminance(c) > 0.5;
+            TokenPiece p = rows.piece(ids[t]);
+            double tx = l.x[t] + TokenLayout.PAD;
+            double ty = l.y[t] + l.lineHeight / 2;
+            for (int k = 0; k < p.runs.length; k++) {
+                // marks (a leading space's ·, ↵, <0xNN>) dimmer than the piece's own text
+                gc.setFill(p.marks[k] ? (dark ? MARK_ON_LIGHT : MARK_ON_DARK) : dark ? Color.BLACK : Color.WHITE);
+                gc.fillText(p.runs[k], tx + p.offsets[k], ty);
+            }
         }
         if (hovered >= 0 && hovered < ids.length) {
             gc.setGlobalAlpha(1);

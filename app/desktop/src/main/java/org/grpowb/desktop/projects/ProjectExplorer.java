@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
@@ -45,6 +47,18 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         this.openFile = openFile;
         this.openRun = openRun;
         setId("explorer");
+        setCellFactory(tree -> new TreeCell<>() {
+            private final Tooltip tip = new Tooltip();
+
+            @Override
+            protected void updateItem(Item item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item.label());
+                // the explorer is narrow: a long line (a model's architecture, a folder) is read whole on hover
+                tip.setText(empty || item == null ? "" : item.label());
+                setTooltip(empty || item == null ? null : tip);
+            }
+        });
         setOnMouseClicked(e -> {
             if (e.getClickCount() == 2) {
                 activate();
@@ -81,8 +95,9 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
      * The project's tree; its runs come later through {@link #showRuns}.
      *
      * @param plugins one line per plugin jar of the project (name and whether it loaded), none when it has none
+     * @param model   lines under the model: for a model folder, its architecture and size first; none otherwise
      */
-    public void show(Project project, List<Path> files, List<String> plugins) {
+    public void show(Project project, List<Path> files, List<String> plugins, List<String> model) {
         TreeItem<Item> root = new TreeItem<>(Item.of(project.name()));
         root.setExpanded(true);
         TreeItem<Item> fileNode = new TreeItem<>(Item.of("files"));
@@ -93,7 +108,10 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         root.getChildren().add(fileNode);
         root.getChildren().add(new TreeItem<>(Item.of("data: " + project.data().train().size() + " train, "
                 + project.data().eval().size() + " eval")));
-        root.getChildren().add(new TreeItem<>(Item.of("model: " + project.model().factory().name())));
+        TreeItem<Item> modelNode = new TreeItem<>(Item.of("model: " + project.model().factory().name()));
+        model.forEach(line -> modelNode.getChildren().add(new TreeItem<>(Item.of(line))));
+        modelNode.setExpanded(true);
+        root.getChildren().add(modelNode);
         root.getChildren().add(new TreeItem<>(Item.of("variant: " + project.variant().variant().name())));
         TreeItem<Item> rewards = new TreeItem<>(Item.of("rewards"));
         project.rewards().forEach(r -> rewards.getChildren().add(
@@ -110,6 +128,15 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         runs.setExpanded(true);
         root.getChildren().add(runs);
         setRoot(root);
+    }
+
+    /** The lines under the model node (architecture and size of a model folder); empty when there are none. */
+    public List<String> modelLines() {
+        if (getRoot() == null) {
+            return List.of();
+        }
+        return getRoot().getChildren().stream().filter(i -> i.getValue().label().startsWith("model: ")).findFirst()
+                .map(m -> m.getChildren().stream().map(c -> c.getValue().label()).toList()).orElse(List.of());
     }
 
     public void showRuns(List<RunInfo> list) {

@@ -12,16 +12,17 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 /**
- * The welcome page, shown on first start: New and Open, the sample projects (open one as it is, or make a project
+ * The welcome page, shown on first start: New, Open and Open Model Folder, the sample projects (open one as it is, or make a project
  * from it) and the recently opened projects.
  * <p>
- * Node ids: {@code #welcomeNew}, {@code #welcomeOpen}, {@code #samples}, per sample {@code #sample-<name>},
+ * Node ids: {@code #welcomeNew}, {@code #welcomeOpen}, {@code #welcomeModel}, {@code #samples}, per sample {@code #sample-<name>},
  * {@code #openSample-<name>} and {@code #newFrom-<name>}; {@code #recent}.
  */
 public final class WelcomeView extends ScrollPane {
 
     /** What the page's buttons do; the window supplies them. */
-    public record Actions(Consumer<Path> open, Consumer<SampleProject> newFrom, Runnable openChooser) { }
+    public record Actions(Consumer<Path> open, Consumer<SampleProject> newFrom, Runnable openChooser,
+                          Runnable openModelFolder) { }
 
     private final Actions actions;
     private final VBox samples = new VBox(10);
@@ -42,9 +43,12 @@ public final class WelcomeView extends ScrollPane {
         Button open = new Button("Open Project…");
         open.setId("welcomeOpen");
         open.setOnAction(e -> actions.openChooser().run());
+        Button model = new Button("Open Model Folder…");
+        model.setId("welcomeModel");
+        model.setOnAction(e -> actions.openModelFolder().run());
         samples.setId("samples");
         recent.setId("recent");
-        VBox page = new VBox(14, title, subtitle, new HBox(8, newProject, open),
+        VBox page = new VBox(14, title, subtitle, new HBox(8, newProject, open, model),
                 heading("Sample projects"), samples, heading("Recent projects"), recent);
         page.setPadding(new Insets(24));
         page.setMaxWidth(900);

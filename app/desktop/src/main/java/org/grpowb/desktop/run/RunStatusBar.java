@@ -5,17 +5,21 @@ import javafx.beans.binding.Bindings;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
 /**
  * The status bar: the run's step and state on the left, then whatever the window puts beside it (the long-work
- * indicator), and on the right the run's tokens/s and progress. Everything is bound to the {@link RunSession}.
+ * indicator), and on the right the compute device, the run's tokens/s and progress. The run's parts are bound to the
+ * {@link RunSession}; the device is told once it is known ({@link #device}).
  * <p>
- * Node ids: {@code #statusStep}, {@code #statusThroughput}, {@code #progress}.
+ * Node ids: {@code #statusStep}, {@code #statusDevice}, {@code #statusThroughput}, {@code #progress}.
  */
 public final class RunStatusBar extends HBox {
+
+    private final Label device = new Label("device: …");
 
     public RunStatusBar(RunSession session, Node beside) {
         super(12);
@@ -40,8 +44,21 @@ public final class RunStatusBar extends HBox {
                 session.stepProperty(), session.totalStepsProperty()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        getChildren().setAll(step, beside, grow, throughput, progress);
+        device.setId("statusDevice");
+        device.setMinWidth(0);
+        device.setMaxWidth(560);
+        device.setStyle("-fx-text-fill: -fx-mid-text-color;");
+        getChildren().setAll(step, beside, grow, device, throughput, progress);
         getStyleClass().add("status-bar");
         setStyle("-fx-padding: 3 8 3 8;");
+    }
+
+    /**
+     * Shows the device runs train on, e.g. {@code cpu (no CUDA natives in this build …)}; the whole line is in the
+     * tooltip when the bar cuts it.
+     */
+    public void device(String line) {
+        device.setText("device: " + line);
+        device.setTooltip(new Tooltip(line));
     }
 }

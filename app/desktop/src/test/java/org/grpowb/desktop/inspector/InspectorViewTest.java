@@ -209,6 +209,101 @@ class InspectorViewTest extends ApplicationTest {
         assertTrue(view.tokenDetailsAt(0, 2).contains("\" word3long\" (id 3)"), view.tokenDetailsAt(0, 2));
     }
 
+    /**
+     * Byte-level BPE pieces of any width, as a Hugging Face tokenizer gives them: each box is as wide as its text
+     * measured in the real font (a CJK word, an emoji, a word led by a space, letters with combining accents, a byte of
+     * half a character, a newline), and hovering the middle of each box finds that token.
+     */
+    @Test
+    void piecesOfAnyWidthGetBoxesMeasuredInTheRealFontAndHoverFindsEachOne() {
+        String[] vocab = {"a", "中文", "\uD83D\uDE00", " the", "e\u0301e\u0301", "abc", "<0xE4>", "\n", " 日本"};
+        interact(() -> model.setTokenText(id -> vocab[id]));
+        show(Steps.ofIds(0, 1, 2, 3, 4, 5, 6, 7, 8));
+        double[] widths = new double[vocab.length];
+        for (int t = 0; t < vocab.length; t++) {
+            int token = t;
+            Bounds b = onFx(() -> view.tokenBounds(0, token));
+            double measured = onFx(() -> TokenStrip.measure(TokenPiece.of(vocab[token], TokenStrip::measure,
+                    TokenStrip.MAX_TEXT_WIDTH).text()));
+            widths[t] = b.getWidth();
+            assertEquals(TokenLayout.boxWidth(measured), b.getWidth(), 0.01, "box of '" + vocab[t] + "'");
+            moveTo(new Point2D(b.getCenterX(), b.getCenterY()));
+            WaitForAsyncUtils.waitForFxEvents();
+            String shown = lookup("#tokenDetails").queryAs(Label.class).getText();
+            assertTrue(shown.startsWith("rollout 0 token " + t + " "), "hovering box " + t + ": " + shown);
+        }
+        assertTrue(widths[1] > widths[0], "a CJK piece is wider than 'a'");
+        assertTrue(widths[4] < widths[5], "two letters with combining accents (four code points) take less room "
+                + "than three letters: " + widths[4] + " vs " + widths[5]);
+        boolean cjkGlyphs = onFx(() -> TokenStrip.measure("中") > TokenStrip.measure("a") * 1.3);
+        if (cjkGlyphs) { // a machine without a CJK font draws a missing-glyph box one cell wide
+            assertTrue(widths[1] > 2 * widths[0] - 2 * TokenLayout.PAD, "中文 is two full-width characters: "
+                    + widths[1] + " vs 'a' " + widths[0]);
+        }
+
+        // the leading space's mark is drawn, dimmer than the word it leads
+        double markWidth = onFx(() -> TokenStrip.measure("·"));
+        double[] contrast = onFx(() -> {
+            Canvas c = (Canvas) view.rolloutPart(0, "tokens");
+            Bounds box = c.screenToLocal(view.tokenBounds(0, 3));
+            javafx.scene.image.PixelReader px = c.snapshot(null, null).getPixelReader();
+            double bg = luminance(px.getColor((int) box.getMinX() + 1, (int) box.getMinY() + 1));
+            double textX = box.getMinX() + TokenLayout.PAD;
+            return new double[] {
+                maxContrast(px, bg, textX, textX + markWidth, box.getMinY(), box.getMaxY()),
+                maxContrast(px, bg, textX + markWidth, box.getMaxX() - TokenLayout.PAD, box.getMinY(), box.getMaxY())};
+        });
+        assertTrue(contrast[0] > 0.05, "the mark of ' the' is drawn: " + contrast[0]);
+        assertTrue(contrast[0] < 0.75 * contrast[1], "the mark is dimmer than the word: " + contrast[0] + " vs "
+                + contrast[1]);
+
+        // a sentence as a byte-level BPE tokenizer cuts it, for the README's screenshot
+        String[] sentence = {"The", " answer", " is", " 4", "2", ".", "\n", "答案", "是", "四十二", "。", " \uD83D\uDE00",
+            "\n", "<0xE4>", "<0xB8>", "<0xAD>", " caf", "e\u0301", "\t", "x", " =", " ", " 42", "", "\n\n", "naïve",
+            " über", " Привет", " мир", " こんにちは", "！"};
+        interact(() -> model.setTokenText(id -> sentence[id % sentence.length]));
+        int[][] rows = new int[4][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = new int[sentence.length - 2 * r];
+            for (int i = 0; i < rows[r].length; i++) {
+                rows[r][i] = i + 3 * r;
+            }
+        }
+        show(Steps.ofRollouts(new double[] {0.75, -0.25, 0.4, -0.6}, rows));
+        WaitForAsyncUtils.waitForFxEvents();
+        Bounds first = onFx(() -> view.tokenBounds(0, 3));
+        moveTo(new Point2D(first.getCenterX(), first.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        screenshot("token-pieces.png");
+    }
+
+    private static double luminance(Color c) {
+        return 0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue();
+    }
+
+    private static double maxContrast(javafx.scene.image.PixelReader px, double bg, double x0, double x1, double y0,
+                                      double y1) {
+        double max = 0;
+        for (int x = (int) Math.ceil(x0); x < (int) Math.floor(x1); x++) {
+            for (int y = (int) Math.ceil(y0); y < (int) Math.floor(y1); y++) {
+                max = Math.max(max, Math.abs(luminance(px.getColor(x, y)) - bg));
+            }
+        }
+        return max;
+    }
+
+    /** Saves the view to {@code target/screenshots/} (the README's screenshots come from there). */
+    private void screenshot(String name) {
+        java.nio.file.Path out = java.nio.file.Path.of("target", "screenshots", name);
+        WritableImage image = onFx(() -> view.getScene().snapshot(null));
+        try {
+            java.nio.file.Files.createDirectories(out.getParent());
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", out.toFile());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot save " + out, e);
+        }
+    }
+
     private Color pixelOfToken(int rollout, int token) {
         return onFx(() -> {
             Bounds screen = view.tokenBounds(rollout, token);

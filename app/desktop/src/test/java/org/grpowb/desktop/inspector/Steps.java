@@ -80,6 +80,20 @@ final class Steps {
         return new StepRecord(1, metrics(42), List.of(new GroupRecord(0, "big", "A long prompt", "42", 0.5, rs)));
     }
 
+    /** One group of one rollout of the given token ids. */
+    static StepRecord ofIds(int... ids) {
+        return ofRollouts(new double[] {0.5}, ids);
+    }
+
+    /** One group whose rollout {@code r} has the token ids {@code ids[r]} and the advantage {@code advantages[r]}. */
+    static StepRecord ofRollouts(double[] advantages, int[]... ids) {
+        List<RolloutRecord> rs = new ArrayList<>();
+        for (int r = 0; r < ids.length; r++) {
+            rs.add(rollout(r, "", advantages[r], true, false, ids[r]));
+        }
+        return new StepRecord(1, metrics(1), List.of(new GroupRecord(0, "ids", "Token ids", "", 0, rs)));
+    }
+
     private static RolloutRecord rollout(int i, String completion, double adv, boolean kept, boolean flipped,
                                          int[] ids) {
         int n = ids.length;

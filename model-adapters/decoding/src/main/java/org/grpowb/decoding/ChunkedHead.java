@@ -24,7 +24,8 @@ import org.grpowb.api.OwnedArrays;
  *       keeping it: with r_nv = s · g_n · (1[v = y_n] − p_nv),
  *       ∂/∂h_n = Σ_v r_nv W_v and ∂/∂W_v = Σ_n r_nv h_n.</li>
  * </ul>
- * Peak memory per chunk is a few arrays of {@code chunkRows} × V; only N × D and V × D arrays outlive a chunk.
+ * At most two arrays of {@code chunkRows} × V exist at a time (off the tape); only N × D and V × D arrays outlive a
+ * chunk.
  */
 final class ChunkedHead {
 
@@ -64,7 +65,9 @@ final class ChunkedHead {
             long to = Math.min(n, from + chunkRows);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray logSoftmax = logits(rows(hidden, from, to)).logSoftmax(-1);
+                NDArray logits = logits(rows(hidden, from, to));
+                NDArray logSoftmax = logits.logSoftmax(-1);
+                logits.close(); // the log-softmax keeps only its output for backward
                 NDArray lp = logSoftmax.gather(rows(targets, from, to), 1).squeeze(1);
                 NDArray detached = logSoftmax.stopGradient();
                 NDArray h = detached.exp().muli(detached).sum(new int[] {1}).neg();
@@ -97,10 +100,13 @@ final class ChunkedHead {
                 NDArray h = rows(hidden, from, to);
                 NDArray y = rows(targets, from, to);
                 NDArray g = rows(scaled, from, to);
-                NDArray p = logits(h).softmax(-1);
+                NDArray logits = logits(h);
+                NDArray p = logits.softmax(-1);
+                logits.close(); // at most two chunk-sized arrays at a time
                 // r = s·g·(onehot(y) − p): −s·g·p everywhere, then s·g·(1 − p_y) at the taken token
                 NDArray atTarget = p.gather(y, 1).neg().addi(OwnedArrays.scalar(p, 1)).muli(g);
                 NDArray r = p.muli(g).negi().scatter(y, atTarget, 1);
+                p.close();
                 NDArray dh = r.matMul(this.unembedding);
                 if (byUnembedding != null) {
                     byUnembedding.addi(r.transpose().matMul(h));
@@ -112,11 +118,12 @@ final class ChunkedHead {
         return new NDArray[] {joined(byHidden), byUnembedding};
     }
 
-    /** s · h Wᵀ, (n, V). */
+    /** (s · h) Wᵀ, (n, V): tempered on the n × D side, which is V / D times smaller than the logits. */
     private NDArray logits(NDArray hidden) {
-        NDArray z = hidden.matMul(unembedding.transpose());
-        // a PyTorch-owned scalar: on the tape when h or W is
-        return inverseTemperature == 1.0 ? z : z.mul(OwnedArrays.scalar(z, inverseTemperature));
+        // a PyTorch-owned scalar: on the tape when h is
+        NDArray tempered = inverseTemperature == 1.0 ? hidden
+                : hidden.mul(OwnedArrays.scalar(hidden, inverseTemperature));
+        return tempered.matMul(unembedding.transpose());
     }
 
     private static NDArray rows(NDArray a, long from, long to) {

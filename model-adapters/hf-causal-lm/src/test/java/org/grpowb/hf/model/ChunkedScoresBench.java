@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.grpowb.api.TokenCodec;
+import org.grpowb.decoding.DecoderPolicy;
 import org.grpowb.hf.config.ExpectedWeights;
 import org.grpowb.hf.config.HfConfigReader;
 import org.grpowb.hf.safetensors.Dtype;
@@ -27,11 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * (hidden 64, 2 layers, untied head): 16 rows of a 32-token prompt and a 128-token completion, at temperature 0.7.
  * The batch × length × vocabulary logits are 256 MiB in float32, far above the trunk's activations (a few MiB), so
  * the figure is the head's. The resident set's high-water mark is reset before each pass (/proc/self/clear_refs) and
- * read after it (VmHWM), minus the resident set before: the pass's own peak, warm (the second of two runs).
+ * read after it (VmHWM), minus the resident set before: the pass's own peak, warm (the second of two runs). glibc
+ * keeps freed blocks below its mmap threshold (which grows to 32 MiB) for reuse, so set
+ * {@code MALLOC_MMAP_THRESHOLD_=1048576} for the resident set to follow the arrays alive.
  *
  * <p>Modes ({@code -Dgrpowb.chunk.bench.mode}): {@code plain}, {@code score} on the tape and a backward of Σ c·log π;
- * {@code update}, {@code scoreForUpdate} and its surrogate, as {@code PolicyUpdate} trains. Off by default; run with
- * {@code mvn -o -q -pl model-adapters/hf-causal-lm -am test -Dtest=ChunkedScoresBench -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code update}, {@code scoreForUpdate} and its surrogate, as {@code PolicyUpdate} trains; the logits' chunk in MiB
+ * ({@code -Dgrpowb.chunk.bench.chunk_mib}, default 64). Off by default; run with
+ * {@code MALLOC_MMAP_THRESHOLD_=1048576 mvn -o -q -pl model-adapters/hf-causal-lm -am test -Dtest=ChunkedScoresBench -Dsurefire.failIfNoSpecifiedTests=false
  * -Dgrpowb.chunk.bench=true -Dgrpowb.chunk.bench.mode=update}.
  */
 @EnabledIfSystemProperty(named = "grpowb.chunk.bench", matches = "true")
@@ -77,6 +81,7 @@ class ChunkedScoresBench {
     @Test
     void peakMemoryOfOneBackwardThroughTheLogProbs() throws IOException {
         String mode = System.getProperty("grpowb.chunk.bench.mode", "update");
+        long chunkMib = Long.getLong("grpowb.chunk.bench.chunk_mib", DecoderPolicy.DEFAULT_LOGIT_CHUNK_BYTES >> 20);
         Path folder = model();
         Random random = new Random(1);
         List<int[]> prompts = new ArrayList<>();
@@ -88,6 +93,7 @@ class ChunkedScoresBench {
         try (NDManager base = NDManager.newBaseManager();
              HfCausalLm policy = HfCausalLm.open(base, folder, new NumberCodec(), PROMPT + COMPLETION,
                      new PromptFormat.Raw(""), "raw")) {
+            policy.setLogitChunkBytes(chunkMib << 20);
             long[] peak = new long[2];
             for (int run = 0; run < 2; run++) {
                 System.gc();
@@ -112,8 +118,8 @@ class ChunkedScoresBench {
                 }
             }
             System.out.printf(Locale.ROOT, "CHUNK BENCH %s: %d x (%d + %d) tokens, vocabulary %d, (B, T, V) logits "
-                            + "%.0f MiB in float32; peak %.0f MiB%n", mode, ROWS, PROMPT, COMPLETION, VOCAB,
-                    (double) ROWS * COMPLETION * VOCAB * 4 / (1 << 20), peak[1] / 1024.0);
+                            + "%.0f MiB in float32; chunks of %d MiB; peak %.0f MiB%n", mode, ROWS, PROMPT, COMPLETION, VOCAB,
+                    (double) ROWS * COMPLETION * VOCAB * 4 / (1 << 20), chunkMib, peak[1] / 1024.0);
         }
     }
 

@@ -75,9 +75,9 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
             SettingSpec.integer("micro_batch", "rollouts per forward/backward pass, at most", 256, 1, 1_000_000),
             SettingSpec.integer("micro_batch_tokens",
                     "tokens per forward/backward pass, at most: rows x (longest prompt + longest completion); a longer"
-                            + " rollout goes alone. Default 2048: the trunk's activations grow with these tokens (about"
-                            + " 5 MB each for Qwen2.5-0.5B in float32), so 2048 keeps a full fine-tuning step of it near"
-                            + " 20 GB with the weights and Adam; the result does not depend on the split", 2048, 1,
+                            + " rollout goes alone. 2048: Qwen2.5-0.5B's activations take about 5 MB a token in float32"
+                            + " (measured at 256-token rows), so a full fine-tuning step stays near 20 GB with weights,"
+                            + " gradients and Adam. The gradient does not depend on the split", 2048, 1,
                     Integer.MAX_VALUE),
             SettingSpec.integer("max_resample_rounds", "dynamic sampling: rounds of extra prompts per step", 3, 0, 100),
             SettingSpec.choice("flip_reference", "reference baseline for advantage sign flips", "pass_rate",

@@ -68,7 +68,9 @@ public abstract class DecoderPolicy implements PolicyModel {
         /**
          * The unembedding W, (V, D) over the embedding's rows, through the pass's view: the embedding itself when
          * tied. Chunked scoring computes the logits h · Wᵀ from it directly, so a head with a bias or a softcap needs
-         * more than this interface says.
+         * more than this interface says. {@link #scoreForUpdate} trains W when it has a gradient, as a parameter with
+         * gradients on has; a frozen parameter or a detached view has none. (DJL reports none for an array computed on
+         * the tape either: a head made from other parameters, such as a merged adapter, needs its own way back.)
          */
         NDArray unembedding();
 

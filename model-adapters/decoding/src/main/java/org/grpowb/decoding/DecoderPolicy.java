@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.grpowb.api.DifferentiableScores;
 import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
@@ -34,7 +35,14 @@ import org.grpowb.api.TokenScores;
  *       inputs.</li>
  *   <li>{@link #score}: one batched forward over [prompt][completion] rows (prompts left-padded to end together); the
  *       hidden state of column P − 1 + t predicts completion token t. At a temperature T the log-probs and entropies are
- *       those of softmax(logits / T), the distribution the sampler drew from.</li>
+ *       those of softmax(logits / T), the distribution the sampler drew from. Only the completion tokens' hidden states
+ *       meet the unembedding, a chunk of positions at a time ({@link ChunkedHead}, at most
+ *       {@link #setLogitChunkBytes} of logits per chunk), so no batch × length × vocabulary array is ever made; the
+ *       entropies are off the tape.</li>
+ *   <li>{@link #scoreForUpdate}: the same, with only the trunk on the tape: the log-probs are computed off it, and the
+ *       surrogate pushes g = ∂L/∂log π through the unembedding by its exact gradients, recomputed chunk by chunk, so
+ *       that the tape holds no logits at all (for Qwen's vocabulary of 151,936 they would outweigh the trunk's
+ *       activations).</li>
  *   <li>Every distribution is a softmax over the tokenizer's ids only: an embedding padded beyond the tokenizer (Qwen)
  *       never has its extra rows sampled or counted.</li>
  * </ul>
@@ -57,15 +65,42 @@ public abstract class DecoderPolicy implements PolicyModel {
          */
         NDArray hidden(NDArray tokens, NDArray positions, NDArray mask, KvCache cache);
 
-        /** Next-token logits over the embedding's rows, (..., D) → (..., V). */
-        NDArray logits(NDArray hidden);
+        /**
+         * The unembedding W, (V, D) over the embedding's rows, through the pass's view: the embedding itself when
+         * tied. Chunked scoring computes the logits h · Wᵀ from it directly, so a head with a bias or a softcap needs
+         * more than this interface says. {@link #scoreForUpdate} trains W when it has a gradient, as a parameter with
+         * gradients on has; a frozen parameter or a detached view has none. (DJL reports none for an array computed on
+         * the tape either: a head made from other parameters, such as a merged adapter, needs its own way back.)
+         */
+        NDArray unembedding();
+
+        /** Next-token logits h · Wᵀ over the embedding's rows, (..., D) → (..., V). */
+        default NDArray logits(NDArray hidden) {
+            return hidden.matMul(unembedding().transpose());
+        }
     }
+
+    /** Default bound on the logits of one chunk: 64 MiB, about 110 positions of Qwen's vocabulary in float32. */
+    public static final long DEFAULT_LOGIT_CHUNK_BYTES = 64L << 20;
 
     /** The manager the parameters live in, on the model's device; per-call arrays are made in it. */
     protected final NDManager manager;
 
+    private long logitChunkBytes = DEFAULT_LOGIT_CHUNK_BYTES;
+
     protected DecoderPolicy(NDManager manager) {
         this.manager = manager;
+    }
+
+    /**
+     * Bounds the logits {@link #score} and {@link #scoreForUpdate} hold at once (one chunk of positions × vocabulary,
+     * at least one position): a smaller chunk lowers the peak, a larger one calls fewer, larger matrix products.
+     */
+    public void setLogitChunkBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("logit chunk must be at least 1 byte, got " + bytes);
+        }
+        this.logitChunkBytes = bytes;
     }
 
     /** The forward pass with every parameter seen through {@code view}. */
@@ -173,7 +208,11 @@ public abstract class DecoderPolicy implements PolicyModel {
         return score(target, prompts, completions, 1.0);
     }
 
-    /** Log-probs and entropies of softmax(logits / T); T = 0 (greedy) and T = 1 score the untempered policy. */
+    /**
+     * Log-probs and entropies of softmax(logits / T); T = 0 (greedy) and T = 1 score the untempered policy. Inside a
+     * gradient collector the log-probs are on the tape (each chunk keeps its log-softmax there); the entropies never
+     * are.
+     */
     @Override
     public TokenScores score(NDManager target, List<int[]> prompts, List<int[]> completions, double temperature) {
         Rows rows = checkRows(prompts, completions);
@@ -188,19 +227,80 @@ public abstract class DecoderPolicy implements PolicyModel {
                 entropies = mask.zerosLike();
             } else {
                 Pass pass = pass(UnaryOperator.identity());
-                NDArray logits = vocabulary(pass.logits(completionHidden(pass, prompts, completions, rows)));
-                if (temperature != 0 && temperature != 1) {
-                    // a PyTorch-owned scalar: it sits on the gradient tape
-                    logits = logits.mul(OwnedArrays.scalar(logits, 1 / temperature));
-                }
-                NDArray logP = logits.logSoftmax(-1);
-                logProbs = logP.gather(completionIds(completions, rows), -1).squeeze(-1).mul(mask);
-                entropies = logP.exp().mul(logP).sum(new int[] {-1}).neg().mul(mask);
+                CompletionTokens tokens = completionTokens(pass, prompts, completions, rows);
+                NDArray[] values = head(pass.unembedding(), temperature).values(tokens.hidden(), tokens.targets());
+                logProbs = tokens.placed(values[0], mask);
+                entropies = tokens.placed(values[1], mask);
             }
             NDScope.unregister(logProbs, entropies, mask);
         }
         handOver(target, logProbs, entropies, mask);
         return new TokenScores(logProbs, entropies, mask);
+    }
+
+    /**
+     * Scores split at the log-probs: the trunk up to the hidden states on the tape, the unembedding and softmax off it
+     * in chunks. The surrogate is Σ_n h_n · G_h,n + Σ_v W_v · G_W,v with G_h = ∂(Σ g log π)/∂h and G_W the same for W
+     * (left out when W is frozen, i.e. has no gradient), both computed off the tape ({@link ChunkedHead#gradients}):
+     * its gradient is exactly that of Σ g log π, through the trunk to every parameter, and for a tied embedding both
+     * through the unembedding and the input lookup.
+     */
+    @Override
+    public DifferentiableScores scoreForUpdate(NDManager target, List<int[]> prompts, List<int[]> completions,
+                                               double temperature) {
+        Rows rows = checkRows(prompts, completions);
+        if (rows.empty()) {
+            return PolicyModel.super.scoreForUpdate(target, prompts, completions, temperature);
+        }
+        NDArray logProbs;
+        NDArray entropies;
+        NDArray mask;
+        CompletionTokens tokens;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            mask = completionMask(completions, rows);
+            Pass pass = pass(UnaryOperator.identity());
+            tokens = completionTokens(pass, prompts, completions, rows);
+            NDArray[] values = head(pass.unembedding().stopGradient(), temperature)
+                    .values(tokens.hidden().stopGradient(), tokens.targets());
+            logProbs = tokens.placed(values[0], mask);
+            entropies = tokens.placed(values[1], mask);
+            NDScope.unregister(logProbs, entropies, mask, tokens.hidden(), tokens.targets(), tokens.positions());
+        }
+        handOver(target, logProbs, entropies, mask, tokens.hidden(), tokens.targets(), tokens.positions());
+        TokenScores values = new TokenScores(logProbs, entropies, mask);
+        return new DifferentiableScores() {
+            @Override
+            public TokenScores values() {
+                return values;
+            }
+
+            @Override
+            public NDArray surrogate(NDArray dLossByLogProbs) {
+                return DecoderPolicy.this.surrogate(tokens, dLossByLogProbs, temperature);
+            }
+        };
+    }
+
+    private NDArray surrogate(CompletionTokens tokens, NDArray dLossByLogProbs, double temperature) {
+        NDArray surrogate;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray unembedding = pass(UnaryOperator.identity()).unembedding();
+            // a parameter that is trained has a gradient; a frozen one (or a detached view of it) has none
+            boolean trainedHead = unembedding.hasGradient();
+            NDArray w = vocabulary(unembedding, 0);
+            NDArray g = dLossByLogProbs.stopGradient().reshape(-1).get(tokens.positions());
+            NDArray[] gradients = new ChunkedHead(w.stopGradient(), temperature, logitChunkBytes)
+                    .gradients(tokens.hidden().stopGradient(), tokens.targets(), g, trainedHead);
+            surrogate = tokens.hidden().mul(gradients[0]).sum();
+            if (gradients[1] != null) {
+                surrogate = surrogate.add(w.mul(gradients[1]).sum());
+            }
+            NDScope.unregister(surrogate);
+        }
+        handOver(tokens.hidden().getManager(), surrogate);
+        return surrogate;
     }
 
     /**
@@ -234,9 +334,22 @@ public abstract class DecoderPolicy implements PolicyModel {
 
     /** The first {@code codec().vocabSize()} logits of the last axis. */
     private NDArray vocabulary(NDArray logits) {
-        long v = logits.getShape().get(logits.getShape().dimension() - 1);
+        return vocabulary(logits, logits.getShape().dimension() - 1);
+    }
+
+    /** The first {@code codec().vocabSize()} entries of {@code axis} (0: the unembedding's rows). */
+    private NDArray vocabulary(NDArray a, int axis) {
+        long v = a.getShape().get(axis);
         int ids = codec().vocabSize();
-        return v == ids ? logits : logits.get(new NDIndex("..., :{}", ids));
+        if (v == ids) {
+            return a;
+        }
+        return axis == 0 ? a.get(new NDIndex(":{}", ids)) : a.get(new NDIndex("..., :{}", ids));
+    }
+
+    /** The unembedding over the tokenizer's ids, taken a chunk at a time. */
+    private ChunkedHead head(NDArray unembedding, double temperature) {
+        return new ChunkedHead(vocabulary(unembedding, 0), temperature, logitChunkBytes);
     }
 
     /** A checked batch of [prompt][completion] rows: P, the longest prompt, and T, the longest completion. */
@@ -296,16 +409,38 @@ public abstract class DecoderPolicy implements PolicyModel {
         return OwnedArrays.owned(manager.create(present, new Shape(rows.count(), rows.steps())), dtype());
     }
 
-    /** (B, T, 1) int64: the completion token ids, padding with 0. */
-    private NDArray completionIds(List<int[]> completions, Rows rows) {
-        long[] next = new long[rows.count() * rows.steps()];
+    /**
+     * The completion tokens of a batch, flattened: N = Σ completion lengths.
+     *
+     * @param hidden    (N, D): the hidden state that predicts each token, on the tape when the pass is
+     * @param targets   (N, 1) int64: the tokens
+     * @param positions (N) int64: each token's index in the (B, T) layout, row-major
+     */
+    private record CompletionTokens(NDArray hidden, NDArray targets, NDArray positions) {
+
+        /** Per-token values (N) laid out (B, T) like {@code mask}, zero at padding. */
+        NDArray placed(NDArray values, NDArray mask) {
+            return mask.zerosLike().reshape(-1).scatter(positions, values, 0).reshape(mask.getShape());
+        }
+    }
+
+    private CompletionTokens completionTokens(Pass pass, List<int[]> prompts, List<int[]> completions, Rows rows) {
+        int n = completions.stream().mapToInt(c -> c.length).sum();
+        long[] positions = new long[n];
+        long[] targets = new long[n];
+        int k = 0;
         for (int r = 0; r < rows.count(); r++) {
             int[] c = completions.get(r);
             for (int t = 0; t < c.length; t++) {
-                next[r * rows.steps() + t] = c[t];
+                positions[k] = (long) r * rows.steps() + t;
+                targets[k++] = c[t];
             }
         }
-        return OwnedArrays.owned(manager.create(next, new Shape(rows.count(), rows.steps(), 1)), DataType.INT64);
+        NDArray at = OwnedArrays.owned(manager.create(positions), DataType.INT64);
+        NDArray hidden = completionHidden(pass, prompts, completions, rows);
+        hidden = hidden.reshape(-1, hidden.getShape().get(2)).get(at);
+        return new CompletionTokens(hidden, OwnedArrays.owned(manager.create(targets, new Shape(n, 1)), DataType.INT64),
+                at);
     }
 
     /** (B, T, D): the hidden state that predicts each completion token. */

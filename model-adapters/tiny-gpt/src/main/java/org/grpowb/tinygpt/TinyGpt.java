@@ -116,8 +116,8 @@ public final class TinyGpt extends DecoderPolicy {
             }
 
             @Override
-            public NDArray logits(NDArray hidden) {
-                return transformer.logits(w, hidden);
+            public NDArray unembedding() {
+                return w.unembed();
             }
         };
     }

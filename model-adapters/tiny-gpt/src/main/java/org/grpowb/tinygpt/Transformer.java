@@ -87,11 +87,6 @@ final class Transformer {
         return layerNorm(x, w.lnfG(), w.lnfB());
     }
 
-    /** Next-token logits h · Wᵀ with W the unembedding (tok_emb or lm_head), (..., D) → (..., V). */
-    NDArray logits(Weights w, NDArray hidden) {
-        return hidden.matMul(w.unembed().transpose());
-    }
-
     /** softmax(q kᵀ / √d_head + mask) v over every head at once, then the output projection. */
     private NDArray attention(Block b, NDArray x, NDArray mask, KvCache cache, int layer) {
         Shape shape = x.getShape();

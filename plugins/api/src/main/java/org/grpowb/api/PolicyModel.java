@@ -61,6 +61,30 @@ public interface PolicyModel extends AutoCloseable {
     }
 
     /**
+     * Scores for a policy update, split at the log-probs (see {@link DifferentiableScores}), at a sampling temperature
+     * as {@link #score(NDManager, List, List, double)} takes it. Call inside a gradient collector. By default the scores
+     * are taken on the tape and the surrogate is Σ g · log π; a model overrides this to keep large intermediates (a
+     * decoder's logits over its vocabulary) off the tape and push g back through them itself.
+     */
+    default DifferentiableScores scoreForUpdate(NDManager manager, List<int[]> prompts, List<int[]> completions,
+                                                double temperature) {
+        TokenScores onTape = score(manager, prompts, completions, temperature);
+        TokenScores values = new TokenScores(onTape.logProbs().stopGradient(), onTape.entropies().stopGradient(),
+                onTape.mask());
+        return new DifferentiableScores() {
+            @Override
+            public TokenScores values() {
+                return values;
+            }
+
+            @Override
+            public NDArray surrogate(NDArray dLossByLogProbs) {
+                return onTape.logProbs().mul(dLossByLogProbs.stopGradient().mul(onTape.mask())).sum();
+            }
+        };
+    }
+
+    /**
      * What the last layer sees at each completion token, for learning-dynamics diagnostics such as Token Hidden
      * Reward: the hidden state fed to the unembedding and the full next-token distribution. No gradient is recorded.
      *

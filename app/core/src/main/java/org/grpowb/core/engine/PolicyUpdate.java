@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.grpowb.api.DifferentiableScores;
 import org.grpowb.api.GroupAdvantages;
 import org.grpowb.api.OwnedArrays;
 import org.grpowb.api.PolicyLoss;
@@ -97,8 +98,7 @@ final class PolicyUpdate {
             for (List<Row> part : parts) {
                 long activeTokens = part.stream().mapToLong(r -> r.completion().length).sum();
                 double partLoss = 0;
-                for (int from = 0; from < part.size(); from += Math.max(1, settings.microBatch())) {
-                    List<Row> micro = part.subList(from, Math.min(part.size(), from + Math.max(1, settings.microBatch())));
+                for (List<Row> micro : microBatches(part, settings.microBatch(), settings.microBatchTokens())) {
                     double value = microBatch(micro, part.size(), activeTokens, onPolicy, last, current, clipped,
                             (double) micro.size() / n / settings.updateIterations(), metricSums);
                     if (!Double.isFinite(value)) {
@@ -120,7 +120,49 @@ final class PolicyUpdate {
         return new Result(lossSum / optimiserSteps, metricSums, false, gradNormSum / optimiserSteps, current, clipped);
     }
 
-    /** Forward and backward of one micro-batch of an optimiser step; returns its loss (NaN: nothing recorded). */
+    /**
+     * The rows of an optimiser step cut, in order, into micro-batches of at most {@code maxRows} rows whose padded
+     * batch — rows × (longest prompt + longest completion), what the forward pass holds activations for — stays
+     * within {@code maxTokens}; a row longer than the budget goes alone. The loss takes the step's normalisers, so the
+     * step's gradient is the same however it is cut.
+     */
+    static <R> List<List<R>> microBatches(List<R> rows, java.util.function.ToIntFunction<R> promptLength,
+                                          java.util.function.ToIntFunction<R> completionLength, int maxRows,
+                                          long maxTokens) {
+        List<List<R>> out = new ArrayList<>();
+        int from = 0;
+        while (from < rows.size()) {
+            int to = from + 1;
+            int prompt = promptLength.applyAsInt(rows.get(from));
+            int completion = completionLength.applyAsInt(rows.get(from));
+            while (to < rows.size() && to - from < maxRows) {
+                int p = Math.max(prompt, promptLength.applyAsInt(rows.get(to)));
+                int c = Math.max(completion, completionLength.applyAsInt(rows.get(to)));
+                if ((long) (to - from + 1) * (p + c) > maxTokens) {
+                    break;
+                }
+                prompt = p;
+                completion = c;
+                to++;
+            }
+            out.add(rows.subList(from, to));
+            from = to;
+        }
+        return out;
+    }
+
+    private static List<List<Row>> microBatches(List<Row> rows, int maxRows, long maxTokens) {
+        return microBatches(rows, r -> r.prompt().length, r -> r.completion().length, maxRows, maxTokens);
+    }
+
+    /**
+     * Forward and backward of one micro-batch of an optimiser step; returns its loss (NaN: nothing recorded).
+     *
+     * <p>The backward pass is split at the log-probs ({@link DifferentiableScores}): the loss is built on a leaf
+     * holding π_θ's log-probs, one backward through the loss alone gives g = ∂L/∂log π, and the policy's surrogate
+     * carries g on to the weights. The loss sees the same values as if it were built on the policy's tape, so the
+     * variants need not know; the policy is free to keep its vocabulary-sized logits off the tape.
+     */
     private double microBatch(List<Row> micro, int sequences, long activeTokens, boolean onPolicy, boolean last,
                               Map<Long, float[]> current, Map<Long, byte[]> clipped, double weight,
                               Map<String, Double> metricSums) {
@@ -131,20 +173,23 @@ final class PolicyUpdate {
             NDArray ref = reference == null ? null
                     : reference.score(mb, prompts, completions, temperature).logProbs().stopGradient();
             try (GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-                TokenScores cur = policy.score(mb, prompts, completions, temperature);
-                DataType dt = cur.logProbs().getDataType();
-                Shape shape = cur.logProbs().getShape();
-                NDArray old = onPolicy ? cur.logProbs().stopGradient()
+                DifferentiableScores scored = policy.scoreForUpdate(mb, prompts, completions, temperature);
+                TokenScores cur = scored.values();
+                NDArray logProbs = cur.logProbs().duplicate();
+                logProbs.setRequiresGradient(true);
+                DataType dt = logProbs.getDataType();
+                Shape shape = logProbs.getShape();
+                NDArray old = onPolicy ? logProbs.stopGradient()
                         : padded(mb, micro.stream().map(Row::oldLogProbs).toList(), shape, dt);
                 NDArray adv = padded(mb, micro.stream().map(Row::advantages).toList(), shape, dt).mul(cur.mask());
-                PolicyLossOutput out = loss.loss(new PolicyLossInput(cur.logProbs(), old, ref, adv, cur.mask(),
-                        settings.groupSize(), settings.maxNewTokens(), activeTokens, sequences,
-                        cur.entropies().stopGradient()));
+                PolicyLossOutput out = loss.loss(new PolicyLossInput(logProbs, old, ref, adv, cur.mask(),
+                        settings.groupSize(), settings.maxNewTokens(), activeTokens, sequences, cur.entropies()));
                 double value = out.loss().toType(DataType.FLOAT64, false).getDouble();
                 if (!Double.isFinite(value)) {
                     return value;
                 }
                 tape.backward(out.loss());
+                tape.backward(scored.surrogate(logProbs.getGradient()));
                 out.metrics().forEach((k, v) -> metricSums.merge(k, v * weight, Double::sum));
                 if (last) {
                     keepTokenValues(cur.logProbs(), out.tokenClipped(), micro, current, clipped);

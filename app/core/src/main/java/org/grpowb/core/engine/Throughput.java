@@ -7,11 +7,11 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.grpowb.api.DifferentiableScores;
 import org.grpowb.api.Example;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.SamplingSettings;
-import org.grpowb.api.TokenScores;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.device.GemmCeiling;
 import org.grpowb.core.device.ProcessMemory;
@@ -98,9 +98,9 @@ public final class Throughput {
                 long t0 = System.nanoTime();
                 try (NDManager mb = base.newSubManager();
                      GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-                    TokenScores s = policy.score(mb, promptRows, completionRows);
-                    NDArray loss = s.logProbs().mul(s.mask()).sum().neg();
-                    tape.backward(loss);
+                    // as an update takes it (see PolicyUpdate), for the loss −Σ log π, whose ∂/∂log π is −1
+                    DifferentiableScores scored = policy.scoreForUpdate(mb, promptRows, completionRows, 1.0);
+                    tape.backward(scored.surrogate(scored.values().mask().neg()));
                 }
                 train[r] = (System.nanoTime() - t0) / 1e9;
                 for (NDArray p : policy.parameters().values()) {

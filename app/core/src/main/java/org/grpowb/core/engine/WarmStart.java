@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntConsumer;
+import org.grpowb.api.DifferentiableScores;
 import org.grpowb.api.Example;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.TokenScores;
@@ -71,10 +72,13 @@ public final class WarmStart {
                 }
                 try (NDManager mb = base.newSubManager();
                      GradientCollector tape = Engine.getInstance().newGradientCollector()) {
-                    TokenScores sc = policy.score(mb, prompts, targets);
-                    NDArray loss = sc.logProbs().mul(sc.mask()).sum().neg().div(sc.mask().sum());
-                    nll = loss.toType(DataType.FLOAT64, false).getDouble();
-                    tape.backward(loss);
+                    DifferentiableScores scored = policy.scoreForUpdate(mb, prompts, targets, 1.0);
+                    TokenScores sc = scored.values();
+                    NDArray tokens = sc.mask().sum();
+                    nll = sc.logProbs().mul(sc.mask()).sum().neg().div(tokens).toType(DataType.FLOAT64, false)
+                            .getDouble();
+                    // the mean negative log-likelihood over N tokens has ∂/∂log π = −1/N at each of them
+                    tape.backward(scored.surrogate(sc.mask().div(tokens).neg()));
                 }
                 opt.step(s.learningRate(), 1.0);
                 progress.accept(step);

@@ -26,7 +26,7 @@ import org.grpowb.api.Settings;
  * @param checkpointEvery    checkpoint every N steps
  * @param rewardTimeoutMs    time box for one reward call
  * @param maxNonFiniteInARow stop after this many consecutive non-finite losses
- * @param microBatch         rollouts per forward/backward pass
+ * @param microBatch         rollouts per forward/backward pass, at most
  * @param maxResampleRounds  dynamic sampling (DAPO): rounds of extra prompts to replace groups with equal rewards
  * @param flipReference      the reference baseline for sign flips: {@code pass_rate}, {@code probe} or {@code none}
  * @param passRateWindow     visits of a prompt averaged into its running pass rate
@@ -40,6 +40,8 @@ import org.grpowb.api.Settings;
  *                           (non-dominant tokens' advantage set to 0)
  * @param topEntropyQuantile ρ: only the top-ρ highest-entropy tokens of the batch carry policy gradient (1: all)
  * @param evalPassK          also measure pass@k on the eval split with k samples per example (0: greedy only)
+ * @param microBatchTokens   tokens per forward/backward pass, at most: rows × (longest prompt + longest completion)
+ *                           of the micro-batch (a single longer rollout goes alone)
  */
 public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
                                int updateIterations, double maxGradNorm, double temperature, double topP,
@@ -47,7 +49,8 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                                int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch, int maxResampleRounds,
                                String flipReference, int passRateWindow, int probeEvery, int probeRollouts,
                                boolean thr, double thrReweight, int evalPassK, int stepsPerGeneration,
-                               double thrTauBeta, String thrMode, double topEntropyQuantile) {
+                               double thrTauBeta, String thrMode, double topEntropyQuantile,
+                               int microBatchTokens) {
 
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
@@ -69,7 +72,13 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
             SettingSpec.integer("checkpoint_every", "checkpoint every N steps", 10, 1, 10_000_000),
             SettingSpec.integer("reward_timeout_ms", "time box for one reward call", 2000, 1, 3_600_000),
             SettingSpec.integer("max_nonfinite_in_a_row", "stop after this many non-finite losses in a row", 3, 1, 1000),
-            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass", 256, 1, 1_000_000),
+            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass, at most", 256, 1, 1_000_000),
+            SettingSpec.integer("micro_batch_tokens",
+                    "tokens per forward/backward pass, at most: rows x (longest prompt + longest completion); a longer"
+                            + " rollout goes alone. 2048: Qwen2.5-0.5B's activations take about 5 MB a token in float32"
+                            + " (measured at 256-token rows), so a full fine-tuning step stays near 20 GB with weights,"
+                            + " gradients and Adam. The gradient does not depend on the split", 2048, 1,
+                    Integer.MAX_VALUE),
             SettingSpec.integer("max_resample_rounds", "dynamic sampling: rounds of extra prompts per step", 3, 0, 100),
             SettingSpec.choice("flip_reference", "reference baseline for advantage sign flips", "pass_rate",
                     "pass_rate", "probe", "none"),
@@ -98,6 +107,6 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                 s.integer("max_resample_rounds"), s.choice("flip_reference"), s.integer("pass_rate_window"),
                 s.integer("probe_every"), s.integer("probe_rollouts"), s.flag("thr"), s.number("thr_reweight"),
                 s.integer("eval_pass_k"), s.integer("steps_per_generation"), s.number("thr_tau_beta"),
-                s.choice("thr_mode"), s.number("top_entropy_quantile"));
+                s.choice("thr_mode"), s.number("top_entropy_quantile"), s.integer("micro_batch_tokens"));
     }
 }

@@ -185,7 +185,8 @@ class TokenWeightsTest {
                 settings.maxNonFiniteInARow(), settings.microBatch(), settings.maxResampleRounds(),
                 settings.flipReference(), settings.passRateWindow(), settings.probeEvery(), settings.probeRollouts(),
                 settings.thr(), settings.thrReweight(), settings.evalPassK(), settings.stepsPerGeneration(),
-                settings.thrTauBeta(), "everything", settings.topEntropyQuantile());
+                settings.thrTauBeta(), "everything", settings.topEntropyQuantile(),
+                settings.microBatchTokens());
         assertThrows(IllegalArgumentException.class, () -> new TokenWeights(odd));
     }
 

@@ -85,10 +85,14 @@ final class DecoderForward {
         return rmsNorm(x, w.get("model.norm.weight"));
     }
 
-    /** Next-token logits h · Wᵀ, W the unembedding: {@code lm_head.weight}, or the embedding when tied. */
+    /** Next-token logits h · Wᵀ, W the {@link #unembedding}. */
     NDArray logits(Weights w, NDArray hidden) {
-        NDArray head = config.tieWordEmbeddings() ? w.get("model.embed_tokens.weight") : w.get("lm_head.weight");
-        return hidden.matMul(head.transpose());
+        return hidden.matMul(unembedding(w).transpose());
+    }
+
+    /** The unembedding, (vocab, hidden): {@code lm_head.weight}, or the embedding when tied. */
+    NDArray unembedding(Weights w) {
+        return config.tieWordEmbeddings() ? w.get("model.embed_tokens.weight") : w.get("lm_head.weight");
     }
 
     private NDArray attention(Weights w, String p, NDArray x, NDArray[] cosSin, NDArray mask, KvCache cache,

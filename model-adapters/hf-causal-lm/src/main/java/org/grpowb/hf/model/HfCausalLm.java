@@ -220,6 +220,11 @@ public final class HfCausalLm extends DecoderPolicy {
             public NDArray logits(NDArray hidden) {
                 return forward.logits(w, hidden);
             }
+
+            @Override
+            public NDArray unembedding() {
+                return forward.unembedding(w);
+            }
         };
     }
 

@@ -80,6 +80,30 @@ final class ChunkedHead {
     }
 
     /**
+     * log Z_n = logsumexp over the vocabulary of (s · h_n) · Wᵀ for every position, a chunk at a time: with W it
+     * factors the whole next-token distribution, π_n(v) = exp(s · h_n · W_v − log Z_n), without an (N, V) block.
+     *
+     * @param hidden h, (N, D), detached
+     * @return (N), registered in the caller's scope
+     */
+    NDArray logNormalizers(NDArray hidden) {
+        long n = hidden.getShape().get(0);
+        List<NDArray> parts = new ArrayList<>();
+        for (long from = 0; from < n; from += chunkRows) {
+            long to = Math.min(n, from + chunkRows);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray logits = logits(rows(hidden, from, to));
+                NDArray max = logits.max(new int[] {1}, true);
+                NDArray logZ = logits.subi(max).exp().sum(new int[] {1}).log().add(max.squeeze(1));
+                NDScope.unregister(logZ);
+                parts.add(logZ);
+            }
+        }
+        return joined(parts);
+    }
+
+    /**
      * ∂/∂h and ∂/∂W of Σ_n g_n log p_n(y_n), off the tape.
      *
      * @param hidden      h, (N, D), detached

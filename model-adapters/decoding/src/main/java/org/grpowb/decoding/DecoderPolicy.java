@@ -305,31 +305,38 @@ public abstract class DecoderPolicy implements PolicyModel {
 
     /**
      * The same forward as {@link #score}, on detached weights: at completion position t the hidden state entering the
-     * unembedding and the distribution that predicts token t. Padding positions are zero in all three arrays.
+     * unembedding and the distribution that predicts token t, in factored form (the unembedding over the tokenizer's
+     * ids and each position's log-normaliser, taken a chunk at a time): a step's (B, T, V) probabilities are never
+     * made, and THR reads them only at its group's vocabulary. Padding positions are zero in the hidden states,
+     * log-normalisers and mask.
      */
     @Override
     public Optional<TokenFeatures> features(NDManager target, List<int[]> prompts, List<int[]> completions) {
         Rows rows = checkRows(prompts, completions);
         NDArray hidden;
-        NDArray probs;
+        NDArray logZ;
+        NDArray unembedding;
         NDArray mask;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             mask = completionMask(completions, rows);
+            Pass pass = pass(NDArray::stopGradient);
+            // a detached view sharing the parameter's storage: closing it frees nothing of the model's
+            unembedding = vocabulary(pass.unembedding(), 0);
             if (rows.empty()) {
                 hidden = manager.zeros(new Shape(rows.count(), rows.steps(), hiddenSize()), dtype());
-                probs = manager.zeros(new Shape(rows.count(), rows.steps(), codec().vocabSize()), dtype());
+                logZ = mask.zerosLike();
             } else {
-                Pass pass = pass(NDArray::stopGradient);
                 NDArray h = completionHidden(pass, prompts, completions, rows);
-                NDArray present = mask.expandDims(-1);
-                probs = vocabulary(pass.logits(h)).softmax(-1).mul(present);
-                hidden = h.mul(present);
+                long d = h.getShape().get(2);
+                NDArray flat = head(unembedding, 1.0).logNormalizers(h.reshape(-1, d));
+                logZ = flat.reshape(rows.count(), rows.steps()).mul(mask);
+                hidden = h.mul(mask.expandDims(-1));
             }
-            NDScope.unregister(hidden, probs, mask);
+            NDScope.unregister(hidden, logZ, unembedding, mask);
         }
-        handOver(target, hidden, probs, mask);
-        return Optional.of(TokenFeatures.dense(hidden, probs, mask));
+        handOver(target, hidden, logZ, unembedding, mask);
+        return Optional.of(TokenFeatures.factored(hidden, unembedding, logZ, mask));
     }
 
     /** The first {@code codec().vocabSize()} logits of the last axis. */

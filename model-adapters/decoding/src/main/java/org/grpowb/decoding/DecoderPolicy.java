@@ -139,24 +139,39 @@ public abstract class DecoderPolicy implements PolicyModel {
         }
         DecodedRows decoding = new DecodedRows(rowPrompts, settings.maxNewTokens(), contextLength(),
                 new HashSet<>(codec().stopIds()));
-        NextTokenSampler sampler = new NextTokenSampler(settings.temperature(), settings.topP(), new Random(seed));
+        Drawer drawer = drawer(settings, new Random(seed));
+        int rows = rowPrompts.size();
         try (NDScope callScope = new NDScope();
              KvCache cache = settings.useKvCache() ? new KvCache(layers()) : null) {
             callScope.suppressNotUsedWarning();
             // detached views: sampling records nothing on the tape, even inside a gradient collector
             Pass pass = pass(NDArray::stopGradient);
-            double[][] logits = prefill(pass, prompts, decoding.promptWidth, groupSize, cache);
+            long[] promptOfRow = new long[rows];
+            for (int row = 0; row < rows; row++) {
+                promptOfRow[row] = row / groupSize;
+            }
+            // each distinct prompt runs once; its logits (and, with a cache, its keys and values) serve its group
+            NextTokenSampler.Draw[] draws = next(pass, BatchLayout.of(prompts, null, decoding.promptWidth), 0, cache,
+                    promptOfRow, active(decoding, rows), drawer);
+            if (cache != null && groupSize > 1) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    cache.selectRows(OwnedArrays.owned(manager.create(promptOfRow), DataType.INT64));
+                    cache.commit();
+                }
+            }
             for (int step = 1; ; step++) {
-                for (int row = 0; row < logits.length; row++) {
-                    if (!decoding.done(row)) {
-                        decoding.append(row, sampler.draw(logits[row]));
+                for (int row = 0; row < rows; row++) {
+                    if (draws[row] != null) {
+                        decoding.append(row, draws[row]);
                     }
                 }
                 if (decoding.allDone()) {
                     break;
                 }
                 BatchLayout layout = BatchLayout.of(rowPrompts, decoding.tails(step), decoding.promptWidth + step);
-                logits = lastLogits(pass, layout, cache != null ? layout.width - 1 : 0, cache);
+                draws = next(pass, layout, cache != null ? layout.width - 1 : 0, cache, null, active(decoding, rows),
+                        drawer);
             }
         }
         List<List<SampledCompletion>> groups = new ArrayList<>(prompts.size());
@@ -170,36 +185,70 @@ public abstract class DecoderPolicy implements PolicyModel {
         return Collections.unmodifiableList(groups);
     }
 
-    /** Each distinct prompt once; with a cache, every row of a group then starts from its prompt's keys and values. */
-    private double[][] prefill(Pass pass, List<int[]> prompts, int promptWidth, int groupSize, KvCache cache) {
-        double[][] perPrompt = lastLogits(pass, BatchLayout.of(prompts, null, promptWidth), 0, cache);
-        double[][] perRow = new double[prompts.size() * groupSize][];
-        long[] promptOfRow = new long[perRow.length];
-        for (int row = 0; row < perRow.length; row++) {
-            promptOfRow[row] = row / groupSize;
-            perRow[row] = perPrompt[row / groupSize];
-        }
-        if (cache != null && groupSize > 1) {
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                cache.selectRows(OwnedArrays.owned(manager.create(promptOfRow), DataType.INT64));
-                cache.commit();
-            }
-        }
-        return perRow;
+    /**
+     * Vocabularies from this size up are sampled on the device ({@link DeviceSampler}), smaller ones on the host
+     * ({@link NextTokenSampler}). Ours: at tiny-gpt's 97 ids a (B, V) copy to the host costs less than the device
+     * sampler's dozen kernel launches; at Qwen's 151 665 it is 600 KB per row and token. Both draw the same tokens.
+     */
+    public static final int DEVICE_SAMPLING_VOCABULARY = 4096;
+
+    /** Draws the next token of every active row from (B, V) logits over the tokenizer's ids. */
+    private interface Drawer {
+        NextTokenSampler.Draw[] draw(NDArray logits, boolean[] active);
     }
 
-    /** Logits after the layout's last column, over the tokenizer's ids, feeding columns {@code from..} of it. */
-    private double[][] lastLogits(Pass pass, BatchLayout layout, int from, KvCache cache) {
+    private int deviceSamplingVocabulary = DEVICE_SAMPLING_VOCABULARY;
+
+    /** Samples on the device from vocabularies of this many ids up (0: always; tests compare the two samplers). */
+    public void setDeviceSamplingVocabulary(int ids) {
+        this.deviceSamplingVocabulary = ids;
+    }
+
+    private Drawer drawer(SamplingSettings settings, Random random) {
+        if (codec().vocabSize() >= deviceSamplingVocabulary) {
+            return new DeviceSampler(settings.temperature(), settings.topP(), random)::draw;
+        }
+        NextTokenSampler host = new NextTokenSampler(settings.temperature(), settings.topP(), random);
+        return (logits, active) -> {
+            double[][] rows = toRows(logits);
+            NextTokenSampler.Draw[] draws = new NextTokenSampler.Draw[rows.length];
+            for (int row = 0; row < rows.length; row++) {
+                if (active[row]) {
+                    draws[row] = host.draw(rows[row]);
+                }
+            }
+            return draws;
+        };
+    }
+
+    private static boolean[] active(DecodedRows decoding, int rows) {
+        boolean[] active = new boolean[rows];
+        for (int row = 0; row < rows; row++) {
+            active[row] = !decoding.done(row);
+        }
+        return active;
+    }
+
+    /**
+     * The next draws after the layout's last column, feeding columns {@code from..} of it.
+     *
+     * @param rowsOfLogits null when the layout has a row per sampled row; else, per sampled row, its row in the layout
+     */
+    private NextTokenSampler.Draw[] next(Pass pass, BatchLayout layout, int from, KvCache cache, long[] rowsOfLogits,
+                                         boolean[] active, Drawer drawer) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray hidden = pass.hidden(layout.tokens(manager, from), layout.positions(manager, from, contextLength()),
                     layout.mask(manager, from, dtype()), cache);
-            double[][] rows = toRows(vocabulary(pass.logits(hidden.get(":, -1, :"))));
+            NDArray logits = vocabulary(pass.logits(hidden.get(":, -1, :")));
+            if (rowsOfLogits != null) {
+                logits = logits.get(OwnedArrays.owned(manager.create(rowsOfLogits), DataType.INT64));
+            }
+            NextTokenSampler.Draw[] draws = drawer.draw(logits, active);
             if (cache != null) {
                 cache.commit();
             }
-            return rows;
+            return draws;
         }
     }
 

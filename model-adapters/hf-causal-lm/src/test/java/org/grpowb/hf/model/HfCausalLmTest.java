@@ -21,6 +21,7 @@ import org.grpowb.api.TokenCodec;
 import org.grpowb.api.TokenScores;
 import org.grpowb.hf.reference.ReferenceDecoder;
 import org.grpowb.hf.reference.TinyModels;
+import org.grpowb.decoding.DecoderPolicy;
 import org.grpowb.hf.reference.TinyModels.TinyModel;
 import org.grpowb.hf.safetensors.Dtype;
 import org.grpowb.hf.safetensors.SafetensorsCheckpoint;
@@ -179,6 +180,17 @@ class HfCausalLmTest {
                 }
                 assertSame(groups, policy.sample(prompts, 3, new SamplingSettings(temperature, 1, 6, false), 11),
                         "without the cache, the same draws");
+                // the device sampler (what a 150k vocabulary uses) draws what the host sampler draws, top-p included
+                SamplingSettings nucleus = new SamplingSettings(temperature, 0.8, 6, true);
+                List<List<SampledCompletion>> onHost = policy.sample(prompts, 3, nucleus, 5);
+                policy.setDeviceSamplingVocabulary(0);
+                try {
+                    assertSame(groups, policy.sample(prompts, 3, new SamplingSettings(temperature, 1, 6, true), 11),
+                            "on the device, the same draws");
+                    assertSame(onHost, policy.sample(prompts, 3, nucleus, 5), "on the device, the same nucleus draws");
+                } finally {
+                    policy.setDeviceSamplingVocabulary(DecoderPolicy.DEVICE_SAMPLING_VOCABULARY);
+                }
             }
         }
     }

@@ -54,6 +54,6 @@ public final class MemoryEstimate {
         long perLayer = 4 * d + 2 * (dq + 2 * dkv) + 2 * dq + 2L * config.heads() * context + 2 * d + 5 * inter;
         long activation = 4 * (perLayer * config.layers() + 2 * d);
         long kvCache = 4 * 2 * dkv * config.layers();
-        return new MemoryNeeds(parameters, trainable, loraRank > 0, activation, kvCache);
+        return new MemoryNeeds(parameters, trainable, loraRank > 0, activation, kvCache, context);
     }
 }

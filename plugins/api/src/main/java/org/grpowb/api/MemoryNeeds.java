@@ -10,7 +10,8 @@ package org.grpowb.api;
  * @param activationBytesPerToken what one token of a training micro-batch keeps on the gradient tape, at the model's
  *                                context (attention's scores grow with it)
  * @param kvCacheBytesPerToken    what one token of one sampled row holds in the key/value cache
+ * @param context                 the longest prompt + completion a row can have, in tokens
  */
 public record MemoryNeeds(long parameters, long trainableParameters, boolean referenceSharesWeights,
-                          long activationBytesPerToken, long kvCacheBytesPerToken) {
+                          long activationBytesPerToken, long kvCacheBytesPerToken, int context) {
 }

@@ -1,12 +1,15 @@
 package org.grpowb.core.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.grpowb.api.GrpoVariant;
+import org.grpowb.api.MemoryNeeds;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.Settings;
 import org.grpowb.core.device.ComputeDevice;
@@ -94,14 +97,47 @@ public final class TrainingRun {
         return storeFile.toAbsolutePath().resolveSibling(storeFile.getFileName() + ".checkpoints").resolve("run-" + runId);
     }
 
-    /** Starts a new run and trains it to the end. */
+    /**
+     * Starts a new run and trains it to the end. A model that cannot be opened (a bad folder: its file and tensor or
+     * key named) or would not fit in memory is refused before a run is created.
+     *
+     * @throws IllegalArgumentException for a model folder the factory refuses
+     * @throws IllegalStateException    for a run that would not fit, with the estimate and the knobs to turn
+     */
     public RunSummary start() {
+        preflight().ifPresent(plan -> LOG.info("memory: {}", plan.describe()));
         GrpoVariant variant = project.variant().variant();
         ObjectNode config = project.resolvedConfig().deepCopy();
         // the model's files by content: a run records what it started from, not just where
         ((ObjectNode) config.path("model")).set("identity", ModelIdentity.of(project.model().init()));
         long runId = store.createRun(project.name(), variant.name(), project.training().seed(), config.toString());
         return execute(runId, 0);
+    }
+
+    /**
+     * What the model's factory can check without loading weights, and the memory plan from it; empty when the factory
+     * cannot tell (tiny-gpt, random initialisation).
+     */
+    private Optional<MemoryPlan> preflight() {
+        TrainingSettings ts = project.training();
+        Optional<MemoryNeeds> needs;
+        try {
+            needs = project.model().factory().memoryNeeds(project.model().init(), project.model().settings());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return needs.map(n -> {
+            GrpoVariant variant = project.variant().variant();
+            long rows = (long) ts.promptsPerStep() * ts.groupSize();
+            long microBatchTokens = Math.min(ts.microBatchTokens(), Math.min(ts.microBatch(), rows) * n.context());
+            Device device = ComputeDevice.current().device();
+            MemoryPlan plan = MemoryPlan.of(n, variant.needsReference(project.variant().settings()), microBatchTokens,
+                    rows, n.context(), MemoryPlan.available(device), ComputeDevice.current().line());
+            if (ts.memoryCheck()) {
+                plan.requireFits();
+            }
+            return plan;
+        });
     }
 
     /** Continues a stored run from its newest checkpoint. */

@@ -42,6 +42,7 @@ import org.grpowb.api.Settings;
  * @param evalPassK          also measure pass@k on the eval split with k samples per example (0: greedy only)
  * @param microBatchTokens   tokens per forward/backward pass, at most: rows × (longest prompt + longest completion)
  *                           of the micro-batch (a single longer rollout goes alone)
+ * @param memoryCheck        refuse, before it starts, a run whose estimated memory exceeds the device's
  */
 public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
                                int updateIterations, double maxGradNorm, double temperature, double topP,
@@ -50,7 +51,7 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                                String flipReference, int passRateWindow, int probeEvery, int probeRollouts,
                                boolean thr, double thrReweight, int evalPassK, int stepsPerGeneration,
                                double thrTauBeta, String thrMode, double topEntropyQuantile,
-                               int microBatchTokens) {
+                               int microBatchTokens, boolean memoryCheck) {
 
     public static final List<SettingSpec> SPECS = List.of(
             SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
@@ -79,6 +80,9 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                             + " (measured at 256-token rows), so a full fine-tuning step stays near 20 GB with weights,"
                             + " gradients and Adam. The gradient does not depend on the split", 2048, 1,
                     Integer.MAX_VALUE),
+            SettingSpec.flag("memory_check", "refuse a run whose estimated memory (weights, gradients and Adam, reference, "
+                    + "activations of one micro-batch, KV cache) exceeds the device's before it starts; false runs it "
+                    + "anyway", true),
             SettingSpec.integer("max_resample_rounds", "dynamic sampling: rounds of extra prompts per step", 3, 0, 100),
             SettingSpec.choice("flip_reference", "reference baseline for advantage sign flips", "pass_rate",
                     "pass_rate", "probe", "none"),
@@ -107,6 +111,7 @@ public record TrainingSettings(int steps, long seed, int promptsPerStep, int gro
                 s.integer("max_resample_rounds"), s.choice("flip_reference"), s.integer("pass_rate_window"),
                 s.integer("probe_every"), s.integer("probe_rollouts"), s.flag("thr"), s.number("thr_reweight"),
                 s.integer("eval_pass_k"), s.integer("steps_per_generation"), s.number("thr_tau_beta"),
-                s.choice("thr_mode"), s.number("top_entropy_quantile"), s.integer("micro_batch_tokens"));
+                s.choice("thr_mode"), s.number("top_entropy_quantile"), s.integer("micro_batch_tokens"),
+                s.flag("memory_check"));
     }
 }

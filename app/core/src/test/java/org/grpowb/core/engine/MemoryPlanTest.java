@@ -14,7 +14,7 @@ class MemoryPlanTest {
     /** Qwen2.5-0.5B's 494 M parameters in full fine-tuning with a reference: 4 + 12 + 4 bytes per parameter. */
     @Test
     void fullFineTuningCountsWeightsGradientsAdamAndTheReference() {
-        MemoryNeeds needs = new MemoryNeeds(494_032_768L, 494_032_768L, false, 600_000, 24_576);
+        MemoryNeeds needs = new MemoryNeeds(494_032_768L, 494_032_768L, false, 600_000, 24_576, 1024);
         MemoryPlan plan = MemoryPlan.of(needs, true, 2048, 8, 1024, 24_000_000_000L, "cpu");
         assertEquals(4 * 494_032_768L, plan.weights());
         assertEquals(12 * 494_032_768L, plan.optimizer());
@@ -28,7 +28,7 @@ class MemoryPlanTest {
     /** LoRA: only the adapters carry gradients and moments, and the reference is the base itself. */
     @Test
     void loraTrainsOnlyAdaptersAndSharesTheReference() {
-        MemoryNeeds needs = new MemoryNeeds(1_000_000L, 10_000L, true, 0, 0);
+        MemoryNeeds needs = new MemoryNeeds(1_000_000L, 10_000L, true, 0, 0, 16);
         MemoryPlan plan = MemoryPlan.of(needs, true, 100, 1, 1, Long.MAX_VALUE, "cpu");
         assertEquals(120_000L, plan.optimizer());
         assertEquals(0, plan.reference());
@@ -36,7 +36,7 @@ class MemoryPlanTest {
 
     @Test
     void aRunThatDoesNotFitIsRefusedWithTheEstimateAndTheKnobs() {
-        MemoryNeeds needs = new MemoryNeeds(1_235_814_400L, 1_235_814_400L, false, 1_000_000, 65_536);
+        MemoryNeeds needs = new MemoryNeeds(1_235_814_400L, 1_235_814_400L, false, 1_000_000, 65_536, 1024);
         MemoryPlan plan = MemoryPlan.of(needs, true, 4096, 16, 1024, 16_000_000_000L, "cpu");
         assertFalse(plan.fits());
         IllegalStateException e = assertThrows(IllegalStateException.class, plan::requireFits);

@@ -186,7 +186,7 @@ class TokenWeightsTest {
                 settings.flipReference(), settings.passRateWindow(), settings.probeEvery(), settings.probeRollouts(),
                 settings.thr(), settings.thrReweight(), settings.evalPassK(), settings.stepsPerGeneration(),
                 settings.thrTauBeta(), "everything", settings.topEntropyQuantile(),
-                settings.microBatchTokens());
+                settings.microBatchTokens(), settings.memoryCheck());
         assertThrows(IllegalArgumentException.class, () -> new TokenWeights(odd));
     }
 

@@ -1,6 +1,5 @@
 package org.grpowb.desktop.projects;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +12,6 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
-import javafx.stage.DirectoryChooser;
 
 /**
  * File → New Project: a new project as a copy of a sample under a name and a location the user picks. Create stays
@@ -50,20 +48,7 @@ public final class NewProjectDialog extends Dialog<NewProjectDialog.Request> {
         location.setPrefColumnCount(32);
         error.setId("newError");
         error.setStyle("-fx-text-fill: #c62828;");
-        Button browse = new Button("Browse…");
-        browse.setId("newBrowse");
-        browse.setOnAction(e -> {
-            DirectoryChooser chooser = new DirectoryChooser();
-            chooser.setTitle("Where to create the project");
-            File current = new File(location.getText());
-            if (current.isDirectory()) {
-                chooser.setInitialDirectory(current);
-            }
-            File picked = chooser.showDialog(getDialogPane().getScene().getWindow());
-            if (picked != null) {
-                location.setText(picked.getAbsolutePath());
-            }
-        });
+        Button browse = LocationBrowser.beside(location, "newBrowse");
 
         GridPane form = new GridPane();
         form.setHgap(8);

@@ -23,7 +23,6 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import org.grpowb.api.ModelCard;
 
@@ -123,20 +122,7 @@ public final class OpenModelFolderDialog extends Dialog<ModelFolderProject> {
         location.setId("modelLocation");
         location.setText(defaultParent.toAbsolutePath().normalize().toString());
         location.setPrefColumnCount(36);
-        Button browse = new Button("Browse…");
-        browse.setId("modelLocationBrowse");
-        browse.setOnAction(e -> {
-            DirectoryChooser chooser = new DirectoryChooser();
-            chooser.setTitle("Where to create the project");
-            File current = new File(location.getText());
-            if (current.isDirectory()) {
-                chooser.setInitialDirectory(current);
-            }
-            File picked = chooser.showDialog(getDialogPane().getScene().getWindow());
-            if (picked != null) {
-                location.setText(picked.getAbsolutePath());
-            }
-        });
+        Button browse = LocationBrowser.beside(location, "modelLocationBrowse");
         form.addRow(row++, new Label("Project name"), name);
         form.addRow(row++, new Label("Location"), hbox(location, browse));
 

@@ -31,7 +31,7 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("grpowb model init --config CONFIG.json --tokenizer FOLDER --out FOLDER [--seed S] [--dtype bf16]");
+        System.out.println("grpowb model init CONFIG.json --out FOLDER [--tokenizer FOLDER] [--seed S] [--dtype bf16]");
         System.out.println("grpowb model inspect FOLDER [--json]");
         System.out.println("grpowb model score FOLDER (--text T | --ids 1,2,3) [--json]");
     }
@@ -44,11 +44,15 @@ final class ModelCommand implements Runnable {
             description = "Write a model folder with random weights for a config.json and a tokenizer folder.")
     static final class Init implements Callable<Integer> {
 
-        @Option(names = "--config", required = true, description = "a config.json (e.g. Qwen2.5-0.5B's)")
+        @Parameters(index = "0", arity = "0..1", description = "a config.json (e.g. Qwen2.5-0.5B's)")
+        Path configArgument;
+
+        @Option(names = "--config", description = "the config.json, as an option")
         Path config;
 
-        @Option(names = "--tokenizer", required = true,
-                description = "folder with tokenizer.json and tokenizer_config.json")
+        @Option(names = "--tokenizer",
+                description = "folder with tokenizer.json and tokenizer_config.json, copied in (without it the folder "
+                        + "has no tokenizer)")
         Path tokenizer;
 
         @Option(names = "--out", required = true, description = "the folder to write")
@@ -68,7 +72,11 @@ final class ModelCommand implements Runnable {
                 case "f16", "float16" -> Dtype.F16;
                 default -> throw new IllegalArgumentException("--dtype must be f32, bf16 or f16, got '" + dtype + "'");
             };
-            RandomInit.write(config, tokenizer, out, seed, d);
+            Path configFile = configArgument != null ? configArgument : config;
+            if (configFile == null) {
+                throw new IllegalArgumentException("name the config.json: grpowb model init CONFIG.json --out DIR");
+            }
+            RandomInit.write(configFile, tokenizer, out, seed, d);
             System.out.println("wrote " + out.toAbsolutePath().normalize());
             return 0;
         }

@@ -330,9 +330,12 @@ class CliTest {
         // the tiny BPE's tokenizer_config.json has no chat_template
         assertTrue(!o.get("chat_template").asBoolean());
 
-        Path bare = Files.createDirectories(dir.resolve("inspect-bare"));
-        Files.copy(folder.resolve("config.json"), bare.resolve("config.json"));
-        Files.copy(folder.resolve("model.safetensors"), bare.resolve("model.safetensors"));
+        // model init without --tokenizer, the config as the argument: a folder with no tokenizer
+        Path bare = dir.resolve("inspect-bare");
+        Result init = run("model", "init", dir.resolve("inspect-me.json").toString(), "--out", bare.toString(),
+                "--dtype", "bf16", "--seed", "3");
+        assertEquals(0, init.code(), init.err());
+        assertTrue(!Files.exists(bare.resolve("tokenizer.json")));
         Result b = run("model", "inspect", bare.toString(), "--json");
         assertEquals(0, b.code(), b.err());
         JsonNode bo = JSON.readTree(b.out());

@@ -34,7 +34,8 @@ public final class RandomInit {
     /**
      * @param configFile a {@code config.json}
      * @param tokenizer  a folder with {@code tokenizer.json} and {@code tokenizer_config.json} (and optionally
-     *                   {@code generation_config.json}, {@code chat_template.jinja})
+     *                   {@code generation_config.json}, {@code chat_template.jinja}), or null for a folder without a
+     *                   tokenizer (it still inspects, and benches with a project's tokenizer)
      * @param out        the folder to write; created
      * @param dtype      F32, BF16 or F16
      */
@@ -44,7 +45,7 @@ public final class RandomInit {
         HfConfig config = HfConfigReader.read(out);
         for (String f : List.of("tokenizer.json", "tokenizer_config.json", "generation_config.json",
                 "special_tokens_map.json", "chat_template.jinja")) {
-            if (Files.isRegularFile(tokenizer.resolve(f))) {
+            if (tokenizer != null && Files.isRegularFile(tokenizer.resolve(f))) {
                 Files.copy(tokenizer.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
         }

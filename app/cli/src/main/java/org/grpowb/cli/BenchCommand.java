@@ -39,14 +39,18 @@ final class BenchCommand implements Callable<Integer> {
             + "without a tokenizer it uses the project model's tokenizer, whose ids must fit its vocabulary")
     Path model;
 
+    @Option(names = "--kv-only", description = "time sampling with the KV cache only (without it, sampling a large model "
+            + "recomputes the prefix every token and takes minutes)")
+    boolean kvOnly;
+
     @Option(names = "--json", description = "print a JSON object")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
-        Throughput.Result r = model == null ? Throughput.measure(project, repeats)
-                : Throughput.measure(project, base -> openFolder(project, base), repeats);
+        Throughput.Result r = model == null ? Throughput.measure(project, repeats, !kvOnly)
+                : Throughput.measure(project, base -> openFolder(project, base), repeats, !kvOnly);
         if (json) {
             System.out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                     .writeValueAsString(r));
@@ -54,7 +58,9 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("%s%ndevice %s; %d completions per step (%d tokens)%n", r.model(), r.device(), r.rows(),
                     r.sampledTokens());
             System.out.printf("sampling with KV cache:    %,10.0f tokens/s%n", r.samplingKvTokensPerS());
-            System.out.printf("sampling without KV cache: %,10.0f tokens/s%n", r.samplingNoKvTokensPerS());
+            if (!Double.isNaN(r.samplingNoKvTokensPerS())) {
+                System.out.printf("sampling without KV cache: %,10.0f tokens/s%n", r.samplingNoKvTokensPerS());
+            }
             System.out.printf("training (score+backward): %,10.0f tokens/s, %.2f GFLOP/s%n", r.trainTokensPerS(),
                     r.trainFlopsPerS() / 1e9);
             System.out.printf("GEMM ceiling (float32):    %,10.1f GFLOP/s%n", r.gemmGflops());

@@ -57,14 +57,23 @@ public final class Throughput {
 
     /** The project's own policy (its {@code model.init}, else random weights from its settings). */
     public static Result measure(Project project, int repeats) throws IOException {
+        return measure(project, repeats, true);
+    }
+
+    /**
+     * @param withoutCache also time sampling that recomputes the prefix every token (quadratic: minutes per call for a
+     *                     0.5B model on a CPU); NaN when not
+     */
+    public static Result measure(Project project, int repeats, boolean withoutCache) throws IOException {
         return measure(project, base -> project.model().init() != null
                 ? project.model().factory().load(base, project.model().init(), project.model().settings())
                 : project.model().factory().create(base, project.model().settings(), project.training().seed()),
-                repeats);
+                repeats, withoutCache);
     }
 
     /** Any policy on the project's prompts and step shapes (e.g. {@code grpowb bench --model FOLDER}). */
-    public static Result measure(Project project, PolicyOpener opener, int repeats) throws IOException {
+    public static Result measure(Project project, PolicyOpener opener, int repeats, boolean withoutCache)
+            throws IOException {
         GradMode.offForThisThread();
         TrainingSettings ts = project.training();
         List<Example> batch = new PromptSampler(project.data().train(), ts.seed(), ts.promptsPerStep()).pick(1);
@@ -75,7 +84,9 @@ public final class Throughput {
             SamplingSettings kv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), true);
             SamplingSettings noKv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), false);
             List<List<SampledCompletion>> groups = policy.sample(prompts, ts.groupSize(), kv, 0); // warm-up
-            policy.sample(prompts, ts.groupSize(), noKv, 0);
+            if (withoutCache) {
+                policy.sample(prompts, ts.groupSize(), noKv, 0);
+            }
             double[] withKv = new double[repeats];
             double[] withoutKv = new double[repeats];
             double[] train = new double[repeats];
@@ -94,7 +105,8 @@ public final class Throughput {
             }
             for (int r = 0; r < repeats; r++) {
                 withKv[r] = tokensPerSecond(() -> policy.sample(prompts, ts.groupSize(), kv, 1));
-                withoutKv[r] = tokensPerSecond(() -> policy.sample(prompts, ts.groupSize(), noKv, 1));
+                withoutKv[r] = withoutCache ? tokensPerSecond(() -> policy.sample(prompts, ts.groupSize(), noKv, 1))
+                        : Double.NaN;
                 long t0 = System.nanoTime();
                 try (NDManager mb = base.newSubManager();
                      GradientCollector tape = Engine.getInstance().newGradientCollector()) {

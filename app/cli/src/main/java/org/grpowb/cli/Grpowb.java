@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "grpowb", mixinStandardHelpOptions = true, version = "grpowb 0.1.0",
         description = "GRPO Workbench: train and inspect GRPO runs on small language models.",
         subcommands = {TrainCommand.class, EvalCommand.class, SftCommand.class, RunsCommand.class, ShowCommand.class,
-                BenchCommand.class, CompareCommand.class, VariantsCommand.class, TrustCommand.class, ModelCommand.class})
+                BenchCommand.class, CompareCommand.class, VariantsCommand.class, TrustCommand.class, ModelCommand.class,
+                TokenizerCommand.class})
 public final class Grpowb implements Runnable {
 
     public static void main(String[] args) {

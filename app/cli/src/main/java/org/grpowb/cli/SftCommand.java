@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code grpowb sft}: the supervised warm start that writes the project's {@code model.init} checkpoint. */
 @Command(name = "sft", mixinStandardHelpOptions = true,
-        description = "Supervised warm start from random weights; writes the project's model.init checkpoint.")
+        description = "Supervised warm start from random weights, or from the model folder sft.from names; writes the "
+                + "project's model.init checkpoint.")
 final class SftCommand implements Callable<Integer> {
 
     @Mixin

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,11 @@ import org.grpowb.core.project.SftSettings;
 
 /**
  * Supervised warm start: teacher-forced next-token training on (prompt, answer + EOS) pairs of the training split,
- * from random weights. It makes the base policy weak but not hopeless, so that GRPO's groups carry signal from the
- * first step (a random policy almost never answers, and every group would have zero advantage).
+ * from random weights made from the model's settings or, when the project names one ({@code sft.from}), from a model
+ * folder: a Hugging Face model is its folder, so its warm start begins from one (say, random weights written by
+ * {@code grpowb model init}) and is saved in that folder's format. It makes the base policy weak but not hopeless, so
+ * that GRPO's groups carry signal from the first step (a random policy almost never answers, and every group would
+ * have zero advantage).
  */
 public final class WarmStart {
 
@@ -34,6 +38,17 @@ public final class WarmStart {
 
     public WarmStart(Project project) {
         this.project = project;
+    }
+
+    private PolicyModel startingPolicy(NDManager base, SftSettings s) throws IOException {
+        Project.ModelChoice m = project.model();
+        if (s.from() == null) {
+            return m.factory().create(base, m.settings(), Seeds.derive(s.seed(), 0, Seeds.INIT));
+        }
+        if (!Files.isDirectory(s.from())) {
+            throw new IllegalArgumentException(project.file() + ": field 'sft.from': no model folder at " + s.from());
+        }
+        return m.factory().load(base, s.from(), m.settings());
     }
 
     /**
@@ -54,8 +69,7 @@ public final class WarmStart {
         double nll = Double.NaN;
         try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
              RewardScorer rewards = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs())) {
-            PolicyModel policy = project.model().factory().create(base, project.model().settings(),
-                    Seeds.derive(s.seed(), 0, Seeds.INIT));
+            PolicyModel policy = startingPolicy(base, s);
             AdamOptimizer opt = new AdamOptimizer(policy.parameters());
             for (int step = 1; step <= s.steps(); step++) {
                 List<Example> batch = new ArrayList<>(s.batch());

@@ -33,7 +33,7 @@ import org.grpowb.core.plugin.PluginRegistry;
  * variant: {name: grpo, settings: {beta: 0.04}}
  * rewards: [{name: exact_answer, weight: 1.0}]
  * training: {steps: 200, group_size: 8}
- * sft: {steps: 300}
+ * sft: {steps: 300, from: path/to/model-folder}
  * </pre>
  */
 public final class ProjectLoader {
@@ -90,15 +90,21 @@ public final class ProjectLoader {
 
         Settings training = resolve(yaml, "/training", TrainingSettings.SPECS, section(yaml, root, "training", false));
         resolved.set("training", new ObjectMapper().valueToTree(training.values()));
-        Settings sft = resolve(yaml, "/sft", SftSettings.SPECS, section(yaml, root, "sft", false));
-        resolved.set("sft", new ObjectMapper().valueToTree(sft.values()));
+        ObjectNode sftNode = section(yaml, root, "sft", false).deepCopy();
+        Path sftFrom = sftFrom(yaml, dir, sftNode.remove(SftSettings.FROM));
+        Settings sft = resolve(yaml, "/sft", SftSettings.SPECS, sftNode);
+        ObjectNode sftResolved = new ObjectMapper().valueToTree(sft.values());
+        if (sftFrom != null) {
+            sftResolved.put(SftSettings.FROM, dir.relativize(sftFrom).toString());
+        }
+        resolved.set("sft", sftResolved);
 
         TrainingSettings ts = TrainingSettings.from(training);
         requireTokenAdvantages(yaml, variant, ts);
         if (data.train().isEmpty()) {
             throw yaml.error("/data/train", "the training split has no examples");
         }
-        return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft), resolved);
+        return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft, sftFrom), resolved);
     }
 
     private static void applyOverrides(Path file, ObjectNode root, Map<String, Object> overrides) {
@@ -179,6 +185,17 @@ public final class ProjectLoader {
             throw yaml.error("/data/" + key, "file not found: " + p);
         }
         return p;
+    }
+
+    /** {@code sft.from}: a folder relative to the project; whether it exists is checked when the warm start runs. */
+    private static Path sftFrom(LocatedYaml yaml, Path dir, JsonNode from) {
+        if (from == null || from.isNull()) {
+            return null;
+        }
+        if (!from.isTextual() || from.asText().isBlank()) {
+            throw yaml.error("/sft/" + SftSettings.FROM, "must name a model folder relative to the project");
+        }
+        return dir.resolve(from.asText()).normalize();
     }
 
     private Project.ModelChoice readModel(LocatedYaml yaml, Path dir, ObjectNode node, ObjectNode resolved) {

@@ -63,6 +63,20 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void sftFromNamesAModelFolderRelativeToTheProject() {
+        String yaml = TestProjects.tinyYaml(TestProjects.GRPO, TestProjects.EXACT, TestProjects.training(4, ""));
+        Path d = project(yaml);
+        assertEquals(null, loader.load(d).sft().from(), "no sft.from: the warm start begins from random weights");
+        Project p = loader.load(d, Map.of("sft.from", "models/random-init"));
+        assertEquals(d.toAbsolutePath().resolve("models/random-init").normalize(), p.sft().from());
+        assertEquals(60, p.sft().steps(), "the declared settings still read beside it");
+        assertEquals("models/random-init", p.resolvedConfig().path("sft").path("from").asText());
+        var e = assertThrows(ProjectException.class, () -> loader.load(d, Map.of("sft.from", 3)));
+        assertEquals("sft.from", e.field());
+        assertTrue(e.getMessage().contains("must name a model folder"), e.getMessage());
+    }
+
+    @Test
     void malformedYamlNamesTheFileAndLine() {
         Path d = project("name: x\ndata: {train: train.jsonl\nmodel: [\n");
         var e = assertThrows(ProjectException.class, () -> loader.load(d));

@@ -178,6 +178,11 @@ class WordProblemsProjectTest {
         CliTest.Result model = CliTest.run("model", "init", "--config", PROJECT.resolve("qwen2-tiny.json").toString(),
                 "--tokenizer", tokenizer.toString(), "--out", init.toString(), "--seed", "1");
         assertEquals(0, model.code(), model.err());
+        // a Hugging Face model is its folder: sft.from must name one that exists
+        CliTest.Result none = CliTest.run("sft", PROJECT.toString(), "--output", dir.resolve("none").toString(),
+                "--set", "sft.from=" + dir.resolve("missing").toAbsolutePath());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("field 'sft.from': no model folder at"), none.err());
         Path warm = dir.resolve("warm-start");
         CliTest.Result sft = CliTest.run("sft", PROJECT.toString(), "--output", warm.toString(),
                 "--set", "sft.from=" + init.toAbsolutePath(), "--set", "sft.steps=3", "--set", "sft.batch=8",

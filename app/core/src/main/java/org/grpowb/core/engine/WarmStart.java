@@ -43,7 +43,14 @@ public final class WarmStart {
     private PolicyModel startingPolicy(NDManager base, SftSettings s) throws IOException {
         Project.ModelChoice m = project.model();
         if (s.from() == null) {
-            return m.factory().create(base, m.settings(), Seeds.derive(s.seed(), 0, Seeds.INIT));
+            try {
+                return m.factory().create(base, m.settings(), Seeds.derive(s.seed(), 0, Seeds.INIT));
+            } catch (IllegalArgumentException noArchitecture) {
+                throw new IllegalArgumentException(project.file() + ": field 'sft.from': model '"
+                        + m.factory().name() + "' cannot start from its settings alone (" + noArchitecture.getMessage()
+                        + "); name a model folder to begin from, e.g. one written by `grpowb model init`",
+                        noArchitecture);
+            }
         }
         if (!Files.isDirectory(s.from())) {
             throw new IllegalArgumentException(project.file() + ": field 'sft.from': no model folder at " + s.from());

@@ -318,7 +318,7 @@ public final class Workbench {
                         ? " · failed to load" : " · loaded")).toList();
                 TokenCodec codec = p.model().factory().codec(p.model().settings(), p.model().init());
                 return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
-                        plugins.problems(), jars, new RunCodecs(plugins, codec), modelLines(p));
+                        plugins.problems(), jars, new RunCodecs(plugins, codec), ModelFolderProject.explorerLines(p));
             }
         }, opened -> {
             if (generation != openGeneration) {
@@ -338,23 +338,6 @@ public final class Workbench {
         }, failure -> opened(dir, generation, null));
     }
 
-    /**
-     * What the explorer says under the project's model when its {@code model.init} is a folder its factory describes
-     * (a Hugging Face checkpoint): architecture and size, then the folder. Reads the folder's headers, never a weight.
-     */
-    private static List<String> modelLines(Project p) {
-        Path init = p.model().init();
-        if (init == null || !Files.isDirectory(init)) {
-            return List.of();
-        }
-        try {
-            // two lines, so that the explorer's usual width shows them whole
-            return p.model().factory().inspect(init).map(card -> List.of(card.architectureLine(), card.sizeLine(),
-                    "folder " + init, OpenModelFolderDialog.details(card))).orElse(List.of());
-        } catch (IOException | RuntimeException e) {
-            return List.of("cannot read the model folder: " + e.getMessage());
-        }
-    }
 
     /** The end of an open, successful ({@code loaded} not null) or not. */
     private void opened(Path dir, long generation, Project loaded) {

@@ -17,6 +17,7 @@ import org.grpowb.api.ModelCard;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.project.Project;
 
 /**
  * A new project made around a model folder (File → Open Model Folder…): the folder as its starting model
@@ -242,6 +243,24 @@ public record ModelFolderProject(Path parent, String name, Inspected model, Data
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /**
+     * What the explorer says under the project's model when its {@code model.init} is a folder its factory describes
+     * (a Hugging Face checkpoint): architecture and size, then the folder. Reads the folder's headers, never a weight.
+     */
+    public static List<String> explorerLines(Project p) {
+        Path init = p.model().init();
+        if (init == null || !Files.isDirectory(init)) {
+            return List.of();
+        }
+        try {
+            // two lines, so that the explorer's usual width shows them whole
+            return p.model().factory().inspect(init).map(card -> List.of(card.architectureLine(), card.sizeLine(),
+                    "folder " + init, OpenModelFolderDialog.details(card))).orElse(List.of());
+        } catch (IOException | RuntimeException e) {
+            return List.of("cannot read the model folder: " + e.getMessage());
         }
     }
 }

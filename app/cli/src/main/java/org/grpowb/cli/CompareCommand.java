@@ -73,7 +73,7 @@ final class CompareCommand implements Callable<Integer> {
         try (RunStore runStore = RunStore.open(storeFile)) {
             for (Map.Entry<String, Map<String, Object>> arm : arms.entrySet()) {
                 Project p = opts.load(arm.getValue());
-                System.err.printf("compare: %s (%d steps)...%n", arm.getKey(), p.training().steps());
+                System.err.printf("compare: %s (%d steps)...%n", arm.getKey(), p.training().schedule().steps());
                 RunSummary s = new TrainingRun(p, runStore, null).start();
                 if (!s.status().equals("done")) {
                     System.err.printf("compare: %s ended %s: %s%n", arm.getKey(), s.status(), s.message());

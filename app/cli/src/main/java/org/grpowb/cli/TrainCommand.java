@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
                 // a resumed run keeps the settings it was started with; flags given now still win
                 project = opts.load(StoredSettings.overrides(info.configJson()));
             }
-            int total = project.training().steps();
+            int total = project.training().schedule().steps();
             ProgressBar bar = json ? null : new ProgressBar(System.err, total);
             TrainingRun run = new TrainingRun(project, runStore, e -> onEvent(e, bar));
             stop.watch(run, () -> Math.min(lastStep + 1, total), bar != null);

@@ -156,7 +156,7 @@ class WordProblemsProjectTest {
                     longest = Math.max(longest, policy.encodePrompt(e.prompt()).length);
                 }
             }
-            assertTrue(longest + project.training().maxNewTokens() <= policy.contextLength(),
+            assertTrue(longest + project.training().sampling().maxNewTokens() <= policy.contextLength(),
                     "longest prompt " + longest + " tokens does not leave the completion room in " + policy.contextLength());
         }
     }

@@ -107,10 +107,10 @@ public final class Evaluator {
         java.nio.file.Path dir = java.nio.file.Files.isDirectory(checkpoint.resolve("policy"))
                 ? checkpoint.resolve("policy") : checkpoint;
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ComputeDevice.current().device());
-             RewardScorer r = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs());
+             RewardScorer r = new RewardScorer(project.rewards(), project.training().schedule().rewardTimeoutMs());
              PolicyModel policy = project.model().factory().load(m, dir)) {
-            return new Evaluator(project.data().eval(), project.training().evalExamples(), r,
-                    project.training().maxNewTokens()).accuracy(policy, progress);
+            return new Evaluator(project.data().eval(), project.training().schedule().evalExamples(), r,
+                    project.training().sampling().maxNewTokens()).accuracy(policy, progress);
         }
     }
 

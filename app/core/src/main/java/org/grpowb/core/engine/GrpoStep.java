@@ -63,9 +63,9 @@ public final class GrpoStep {
         this.advantage = advantage;
         this.extraRollouts = extraRollouts;
         this.dynamicSampling = dynamicSampling
-                ? new DynamicSampling(trainSet, rewards, settings.maxResampleRounds(), settings.seed()) : null;
+                ? new DynamicSampling(trainSet, rewards, settings.sampling().maxResampleRounds(), settings.schedule().seed()) : null;
         this.rewards = rewards;
-        this.prompts = new PromptSampler(trainSet, settings.seed(), settings.promptsPerStep());
+        this.prompts = new PromptSampler(trainSet, settings.schedule().seed(), settings.sampling().promptsPerStep());
         this.signFlips = signFlips;
         this.tokenWeights = new TokenWeights(settings);
         this.update = new PolicyUpdate(policy, reference, optimizer, loss, settings, manager);
@@ -75,7 +75,7 @@ public final class GrpoStep {
 
     public Outcome run(int step) {
         long t0 = System.nanoTime();
-        double progress = (step - 1) / (double) Math.max(1, settings.steps());
+        double progress = (step - 1) / (double) Math.max(1, settings.schedule().steps());
         ScoredBatch drawn = sampleAndScore(prompts.pick(step), step, Seeds.SAMPLING);
         ScoredBatch batch = drawn;
         Map<String, Double> extra = new HashMap<>();
@@ -91,8 +91,8 @@ public final class GrpoStep {
         TokenWeights.Result weights = tokenWeights.weigh(policy, manager, batch.prompts(), batch.groups(), advantages,
                 batch.correct());
         List<float[][]> tokenAdvantages = weights.tokenAdvantages();
-        if (settings.topEntropyQuantile() < 1) {
-            double threshold = TopEntropyTokens.threshold(batch.groups(), advantages, settings.topEntropyQuantile());
+        if (settings.signals().topEntropyQuantile() < 1) {
+            double threshold = TopEntropyTokens.threshold(batch.groups(), advantages, settings.signals().topEntropyQuantile());
             tokenAdvantages = TopEntropyTokens.filter(batch.groups(), tokenAdvantages, threshold);
             extra.put("entropy_threshold", threshold);
         }
@@ -122,15 +122,15 @@ public final class GrpoStep {
     }
 
     private ScoredBatch sampleAndScore(List<Example> examples, int step, int purpose) {
-        return sampleAndScore(examples, settings.groupSize() + extraRollouts, step, purpose);
+        return sampleAndScore(examples, settings.sampling().groupSize() + extraRollouts, step, purpose);
     }
 
     private ScoredBatch sampleAndScore(List<Example> examples, int groupSize, int step, int purpose) {
-        SamplingSettings sampling = new SamplingSettings(settings.temperature(), settings.topP(),
-                settings.maxNewTokens(), settings.kvCache());
+        SamplingSettings sampling = new SamplingSettings(settings.sampling().temperature(), settings.sampling().topP(),
+                settings.sampling().maxNewTokens(), settings.sampling().kvCache());
         List<int[]> prompts = encodePrompts(policy, examples);
         List<List<SampledCompletion>> groups = policy.sample(prompts, groupSize, sampling,
-                Seeds.derive(settings.seed(), step, purpose));
+                Seeds.derive(settings.schedule().seed(), step, purpose));
         List<List<String>> texts = decode(groups);
         return new ScoredBatch(examples, prompts, groups, texts, score(examples, texts));
     }
@@ -191,7 +191,7 @@ public final class GrpoStep {
                 }
             }
             out.add(new RewardGroup(batch.examples().get(p).id(), rewards.componentNames(), m, rewards.weights(),
-                    rewards.maxTotal(), batch.texts().get(p), lengths, seqLogProbs, settings.maxNewTokens()));
+                    rewards.maxTotal(), batch.texts().get(p), lengths, seqLogProbs, settings.sampling().maxNewTokens()));
         }
         return out;
     }
@@ -206,7 +206,7 @@ public final class GrpoStep {
     private double[] referenceBaselines(ScoredBatch batch, int step, double progress) {
         double[] out = new double[batch.size()];
         Arrays.fill(out, Double.NaN);
-        switch (settings.flipReference()) {
+        switch (settings.signals().flipReference()) {
             case "pass_rate" -> {
                 for (int p = 0; p < out.length; p++) {
                     OptionalDouble ref = signFlips.passRate(batch.examples().get(p).id());
@@ -221,7 +221,7 @@ public final class GrpoStep {
                     }
                 }
                 if (!stale.isEmpty()) {
-                    ScoredBatch probes = sampleAndScore(batch.select(stale).examples(), settings.probeRollouts(), step,
+                    ScoredBatch probes = sampleAndScore(batch.select(stale).examples(), settings.signals().probeRollouts(), step,
                             Seeds.PROBE);
                     List<GroupAdvantages> seen = advantage.advantages(rewardGroups(probes), progress);
                     for (int k = 0; k < stale.size(); k++) {

@@ -87,27 +87,27 @@ final class PolicyUpdate {
             return new Result(0.0, Map.of(), false, 0.0, current, clipped);
         }
         List<List<Row>> parts = split(rows, step);
-        boolean onPolicy = parts.size() == 1 && settings.updateIterations() == 1;
+        boolean onPolicy = parts.size() == 1 && settings.optimisation().updateIterations() == 1;
         int n = rows.size();
         double lossSum = 0;
         double gradNormSum = 0;
         int optimiserSteps = 0;
         Map<String, Double> metricSums = new HashMap<>();
-        for (int iter = 0; iter < settings.updateIterations(); iter++) {
-            boolean last = iter == settings.updateIterations() - 1;
+        for (int iter = 0; iter < settings.optimisation().updateIterations(); iter++) {
+            boolean last = iter == settings.optimisation().updateIterations() - 1;
             for (List<Row> part : parts) {
                 long activeTokens = part.stream().mapToLong(r -> r.completion().length).sum();
                 double partLoss = 0;
-                for (List<Row> micro : microBatches(part, settings.microBatch(), settings.microBatchTokens())) {
+                for (List<Row> micro : microBatches(part, settings.optimisation().microBatch(), settings.optimisation().microBatchTokens())) {
                     double value = microBatch(micro, part.size(), activeTokens, onPolicy, last, current, clipped,
-                            (double) micro.size() / n / settings.updateIterations(), metricSums);
+                            (double) micro.size() / n / settings.optimisation().updateIterations(), metricSums);
                     if (!Double.isFinite(value)) {
                         optimizer.zeroGradients();
                         return new Result(Double.NaN, metricSums, true, Double.NaN, current, clipped);
                     }
                     partLoss += value;
                 }
-                double gradNorm = optimizer.step(settings.learningRate(), settings.maxGradNorm());
+                double gradNorm = optimizer.step(settings.optimisation().learningRate(), settings.optimisation().maxGradNorm());
                 if (!Double.isFinite(gradNorm)) {
                     // the optimiser skipped the update; counted like a non-finite loss
                     return new Result(Double.NaN, metricSums, true, gradNorm, current, clipped);
@@ -166,7 +166,7 @@ final class PolicyUpdate {
     private double microBatch(List<Row> micro, int sequences, long activeTokens, boolean onPolicy, boolean last,
                               Map<Long, float[]> current, Map<Long, byte[]> clipped, double weight,
                               Map<String, Double> metricSums) {
-        double temperature = settings.temperature();
+        double temperature = settings.sampling().temperature();
         List<int[]> prompts = micro.stream().map(Row::prompt).toList();
         List<int[]> completions = micro.stream().map(Row::completion).toList();
         try (NDManager mb = manager.newSubManager()) {
@@ -183,7 +183,7 @@ final class PolicyUpdate {
                         : padded(mb, micro.stream().map(Row::oldLogProbs).toList(), shape, dt);
                 NDArray adv = padded(mb, micro.stream().map(Row::advantages).toList(), shape, dt).mul(cur.mask());
                 PolicyLossOutput out = loss.loss(new PolicyLossInput(logProbs, old, ref, adv, cur.mask(),
-                        settings.groupSize(), settings.maxNewTokens(), activeTokens, sequences, cur.entropies()));
+                        settings.sampling().groupSize(), settings.sampling().maxNewTokens(), activeTokens, sequences, cur.entropies()));
                 double value = out.loss().toType(DataType.FLOAT64, false).getDouble();
                 if (!Double.isFinite(value)) {
                     return value;
@@ -219,12 +219,12 @@ final class PolicyUpdate {
      * {@code steps_per_generation} parts of near-equal size; no part is empty. One part keeps the group order.
      */
     private List<List<Row>> split(List<Row> rows, int step) {
-        int parts = Math.min(settings.stepsPerGeneration(), rows.size());
+        int parts = Math.min(settings.optimisation().stepsPerGeneration(), rows.size());
         if (parts <= 1) {
             return List.of(rows);
         }
         List<Row> shuffled = new ArrayList<>(rows);
-        Collections.shuffle(shuffled, new Random(Seeds.derive(settings.seed(), step, Seeds.SHUFFLE)));
+        Collections.shuffle(shuffled, new Random(Seeds.derive(settings.schedule().seed(), step, Seeds.SHUFFLE)));
         List<List<Row>> out = new ArrayList<>(parts);
         for (int k = 0; k < parts; k++) {
             out.add(shuffled.subList(k * shuffled.size() / parts, (k + 1) * shuffled.size() / parts));

@@ -67,7 +67,7 @@ public final class Throughput {
     public static Result measure(Project project, int repeats, boolean withoutCache) throws IOException {
         return measure(project, base -> project.model().init() != null
                 ? project.model().factory().load(base, project.model().init(), project.model().settings())
-                : project.model().factory().create(base, project.model().settings(), project.training().seed()),
+                : project.model().factory().create(base, project.model().settings(), project.training().schedule().seed()),
                 repeats, withoutCache);
     }
 
@@ -76,16 +76,16 @@ public final class Throughput {
             throws IOException {
         GradMode.offForThisThread();
         TrainingSettings ts = project.training();
-        List<Example> batch = new PromptSampler(project.data().train(), ts.seed(), ts.promptsPerStep()).pick(1);
+        List<Example> batch = new PromptSampler(project.data().train(), ts.schedule().seed(), ts.sampling().promptsPerStep()).pick(1);
         ComputeDevice device = ComputeDevice.current();
         try (NDManager base = NDManager.newBaseManager(device.device());
              PolicyModel policy = opener.open(base)) {
             List<int[]> prompts = GrpoStep.encodePrompts(policy, batch);
-            SamplingSettings kv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), true);
-            SamplingSettings noKv = new SamplingSettings(ts.temperature(), ts.topP(), ts.maxNewTokens(), false);
-            List<List<SampledCompletion>> groups = policy.sample(prompts, ts.groupSize(), kv, 0); // warm-up
+            SamplingSettings kv = new SamplingSettings(ts.sampling().temperature(), ts.sampling().topP(), ts.sampling().maxNewTokens(), true);
+            SamplingSettings noKv = new SamplingSettings(ts.sampling().temperature(), ts.sampling().topP(), ts.sampling().maxNewTokens(), false);
+            List<List<SampledCompletion>> groups = policy.sample(prompts, ts.sampling().groupSize(), kv, 0); // warm-up
             if (withoutCache) {
-                policy.sample(prompts, ts.groupSize(), noKv, 0);
+                policy.sample(prompts, ts.sampling().groupSize(), noKv, 0);
             }
             double[] withKv = new double[repeats];
             double[] withoutKv = new double[repeats];
@@ -104,8 +104,8 @@ public final class Throughput {
                 }
             }
             for (int r = 0; r < repeats; r++) {
-                withKv[r] = tokensPerSecond(() -> policy.sample(prompts, ts.groupSize(), kv, 1));
-                withoutKv[r] = withoutCache ? tokensPerSecond(() -> policy.sample(prompts, ts.groupSize(), noKv, 1))
+                withKv[r] = tokensPerSecond(() -> policy.sample(prompts, ts.sampling().groupSize(), kv, 1));
+                withoutKv[r] = withoutCache ? tokensPerSecond(() -> policy.sample(prompts, ts.sampling().groupSize(), noKv, 1))
                         : Double.NaN;
                 long t0 = System.nanoTime();
                 try (NDManager mb = base.newSubManager();

@@ -51,7 +51,7 @@ final class TokenWeights {
 
     /** From {@code thr}, {@code thr_reweight} (p), {@code thr_tau_beta} (β_τ) and {@code thr_mode}. */
     TokenWeights(TrainingSettings settings) {
-        this(settings.thr(), settings.thrReweight(), settings.thrTauBeta(), settings.thrMode());
+        this(settings.signals().thr(), settings.signals().thrReweight(), settings.signals().thrTauBeta(), settings.signals().thrMode());
     }
 
     private TokenWeights(boolean recordThr, double p, double tauBeta, String mode) {

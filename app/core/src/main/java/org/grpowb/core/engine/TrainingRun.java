@@ -110,7 +110,7 @@ public final class TrainingRun {
         ObjectNode config = project.resolvedConfig().deepCopy();
         // the model's files by content: a run records what it started from, not just where
         ((ObjectNode) config.path("model")).set("identity", ModelIdentity.of(project.model().init()));
-        long runId = store.createRun(project.name(), variant.name(), project.training().seed(), config.toString());
+        long runId = store.createRun(project.name(), variant.name(), project.training().schedule().seed(), config.toString());
         return execute(runId, 0);
     }
 
@@ -128,12 +128,12 @@ public final class TrainingRun {
         }
         return needs.map(n -> {
             GrpoVariant variant = project.variant().variant();
-            long rows = (long) ts.promptsPerStep() * ts.groupSize();
-            long microBatchTokens = Math.min(ts.microBatchTokens(), Math.min(ts.microBatch(), rows) * n.context());
+            long rows = (long) ts.sampling().promptsPerStep() * ts.sampling().groupSize();
+            long microBatchTokens = Math.min(ts.optimisation().microBatchTokens(), Math.min(ts.optimisation().microBatch(), rows) * n.context());
             Device device = ComputeDevice.current().device();
             MemoryPlan plan = MemoryPlan.of(n, variant.needsReference(project.variant().settings()), microBatchTokens,
                     rows, n.context(), MemoryPlan.available(device), ComputeDevice.current().line());
-            if (ts.memoryCheck()) {
+            if (ts.schedule().memoryCheck()) {
                 plan.requireFits();
             }
             return plan;
@@ -166,7 +166,7 @@ public final class TrainingRun {
         String message = "";
         try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
              StoreWriter writer = StoreWriter.open(store.file());
-             RewardScorer rewards = new RewardScorer(project.rewards(), ts.rewardTimeoutMs())) {
+             RewardScorer rewards = new RewardScorer(project.rewards(), ts.schedule().rewardTimeoutMs())) {
             PolicyModel policy = fromStep == 0 ? initialPolicy(base) : loadPolicy(base, ckpts.policyDir(fromStep));
             PolicyModel reference = null;
             if (variant.needsReference(vs)) {
@@ -174,18 +174,18 @@ public final class TrainingRun {
                         : loadPolicy(base, ckpts.policyDir(0));
             }
             AdamOptimizer optimizer = new AdamOptimizer(policy.parameters());
-            SignFlips signFlips = new SignFlips(ts.passRateWindow(), ts.probeEvery());
+            SignFlips signFlips = new SignFlips(ts.signals().passRateWindow(), ts.signals().probeEvery());
             if (fromStep > 0) {
                 optimizer.load(ckpts.optimizerFile(fromStep));
                 signFlips.load(ckpts.signFlipsFile(fromStep));
             }
-            Evaluator evaluator = new Evaluator(project.data().eval(), ts.evalExamples(), rewards, ts.maxNewTokens(),
-                    ts.evalPassK(), ts.temperature());
+            Evaluator evaluator = new Evaluator(project.data().eval(), ts.schedule().evalExamples(), rewards, ts.sampling().maxNewTokens(),
+                    ts.schedule().evalPassK(), ts.sampling().temperature());
             GrpoStep grpo = new GrpoStep(policy, reference, optimizer, variant.advantage(vs), variant.loss(vs),
                     variant.extraRollouts(vs), variant.dynamicSampling(vs), rewards, project.data().train(), signFlips,
                     ts, base);
             LOG.info("run {}: {} on {}", runId, variant.name(), policy.describe());
-            emit(new RunEvent.Started(runId, fromStep + 1, ts.steps(), project.resolvedConfig().toString()));
+            emit(new RunEvent.Started(runId, fromStep + 1, ts.schedule().steps(), project.resolvedConfig().toString()));
 
             if (fromStep == 0) {
                 Path dir = ckpts.save(0, policy, optimizer, signFlips);
@@ -198,7 +198,7 @@ public final class TrainingRun {
 
             int nonFiniteInARow = 0;
             status = "done";
-            for (step = fromStep + 1; step <= ts.steps(); step++) {
+            for (step = fromStep + 1; step <= ts.schedule().steps(); step++) {
                 waitWhilePaused();
                 if (stopRequested) {
                     status = "stopped";
@@ -214,7 +214,7 @@ public final class TrainingRun {
                     nonFiniteInARow++;
                     emit(new RunEvent.NonFiniteLoss(runId, step, nonFiniteInARow));
                     LOG.warn("step {}: non-finite loss, update skipped ({} in a row)", step, nonFiniteInARow);
-                    if (nonFiniteInARow >= ts.maxNonFiniteInARow()) {
+                    if (nonFiniteInARow >= ts.schedule().maxNonfiniteInARow()) {
                         status = "failed";
                         message = nonFiniteInARow + " non-finite losses in a row at step " + step
                                 + "; resume continues from the last checkpoint";
@@ -223,17 +223,17 @@ public final class TrainingRun {
                 } else {
                     nonFiniteInARow = 0;
                 }
-                if (ts.evalEvery() > 0 && step % ts.evalEvery() == 0 && step < ts.steps()) {
+                if (ts.schedule().evalEvery() > 0 && step % ts.schedule().evalEvery() == 0 && step < ts.schedule().steps()) {
                     evaluate(writer, runId, step, evaluator, policy);
                 }
-                if (step % ts.checkpointEvery() == 0 || step == ts.steps()) {
+                if (step % ts.schedule().checkpointEvery() == 0 || step == ts.schedule().steps()) {
                     Path dir = ckpts.save(step, policy, optimizer, signFlips);
                     writer.recordCheckpoint(runId, step, dir.toString());
                     emit(new RunEvent.CheckpointSaved(runId, step, dir.toString()));
                 }
             }
-            if (step > ts.steps()) {
-                step = ts.steps();
+            if (step > ts.schedule().steps()) {
+                step = ts.schedule().steps();
             }
             if (status.equals("done")) {
                 after = evaluate(writer, runId, step, evaluator, policy);
@@ -278,7 +278,7 @@ public final class TrainingRun {
     private PolicyModel initialPolicy(NDManager base) throws IOException {
         Project.ModelChoice m = project.model();
         if (m.init() == null) {
-            return m.factory().create(base, m.settings(), Seeds.derive(project.training().seed(), 0, Seeds.INIT));
+            return m.factory().create(base, m.settings(), Seeds.derive(project.training().schedule().seed(), 0, Seeds.INIT));
         }
         if (!Files.isDirectory(m.init())) {
             throw new IllegalStateException(project.file() + ": field 'model.init': no checkpoint at " + m.init()

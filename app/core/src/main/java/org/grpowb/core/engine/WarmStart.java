@@ -75,7 +75,7 @@ public final class WarmStart {
         List<Example> train = project.data().train();
         double nll = Double.NaN;
         try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
-             RewardScorer rewards = new RewardScorer(project.rewards(), project.training().rewardTimeoutMs())) {
+             RewardScorer rewards = new RewardScorer(project.rewards(), project.training().schedule().rewardTimeoutMs())) {
             PolicyModel policy = startingPolicy(base, s);
             AdamOptimizer opt = new AdamOptimizer(policy.parameters());
             for (int step = 1; step <= s.steps(); step++) {
@@ -105,8 +105,8 @@ public final class WarmStart {
                 progress.accept(step);
             }
             policy.save(out);
-            double acc = new Evaluator(project.data().eval(), project.training().evalExamples(), rewards,
-                    project.training().maxNewTokens()).accuracy(policy);
+            double acc = new Evaluator(project.data().eval(), project.training().schedule().evalExamples(), rewards,
+                    project.training().sampling().maxNewTokens()).accuracy(policy);
             policy.close();
             return new Result(out, nll, acc, (System.nanoTime() - t0) / 1e9);
         }

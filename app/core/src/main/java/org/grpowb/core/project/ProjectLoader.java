@@ -243,13 +243,13 @@ public final class ProjectLoader {
         }
         String why = "variant '" + variant.variant().name() + "' reads one advantage per sequence and cannot honour "
                 + "per-token advantages";
-        if (ts.thrReweight() != 0) {
+        if (ts.signals().thrReweight() != 0) {
             throw yaml.error("/training/thr_reweight", why + "; set thr_reweight: 0 or choose a token-level variant");
         }
-        if (ts.thrMode().equals("dominant_only")) {
+        if (ts.signals().thrMode().equals("dominant_only")) {
             throw yaml.error("/training/thr_mode", why + "; set thr_mode: reweight or choose a token-level variant");
         }
-        if (ts.topEntropyQuantile() < 1) {
+        if (ts.signals().topEntropyQuantile() < 1) {
             throw yaml.error("/training/top_entropy_quantile", why + "; set top_entropy_quantile: 1 or choose a "
                     + "token-level variant");
         }

@@ -1,117 +1,131 @@
 package org.grpowb.core.project;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
 
 /**
- * The trainer's own settings ({@code training:} in {@code project.yaml}), declared once in {@link #SPECS}; the
- * project loader, the CLI overrides and the run's stored config all go through that declaration.
+ * The trainer's own settings ({@code training:} in {@code project.yaml}, one flat section), grouped by what they
+ * steer. Each setting is one {@link Knob}-annotated component of its group; the project loader, the CLI overrides,
+ * the run-config form and the run's stored config all read that declaration through {@link #SPECS}.
  *
- * @param steps              training steps
- * @param seed               seeds prompt choice, sampling and initialisation
- * @param promptsPerStep     prompts per step (each gets a group)
- * @param groupSize          G, rollouts per prompt
- * @param learningRate       Adam step size
- * @param updateIterations   μ, passes over each sampled generation batch (TRL's {@code num_iterations})
- * @param stepsPerGeneration optimiser steps each generation batch is split into (TRL's {@code steps_per_generation});
- *                           with μ, a batch gives μ · steps_per_generation optimiser steps, all but the first off-policy
- * @param maxGradNorm        global gradient-norm clip; 0 disables
- * @param temperature        sampling temperature for training rollouts
- * @param topP               nucleus mass for training rollouts
- * @param maxNewTokens       completion budget L_max
- * @param kvCache            sample with the KV cache
- * @param evalEvery          evaluate every N steps (0: only before and after)
- * @param evalExamples       held-out examples per evaluation (0: all)
- * @param checkpointEvery    checkpoint every N steps
- * @param rewardTimeoutMs    time box for one reward call
- * @param maxNonFiniteInARow stop after this many consecutive non-finite losses
- * @param microBatch         rollouts per forward/backward pass, at most
- * @param maxResampleRounds  dynamic sampling (DAPO): rounds of extra prompts to replace groups with equal rewards
- * @param flipReference      the reference baseline for sign flips: {@code pass_rate}, {@code probe} or {@code none}
- * @param passRateWindow     visits of a prompt averaged into its running pass rate
- * @param probeEvery         with {@code probe}: sample probe rollouts every N steps
- * @param probeRollouts      with {@code probe}: K probe rollouts per prompt (not trained on)
- * @param thr                compute Token Hidden Reward for every completion token
- * @param thrReweight        THR-guided reweighting p: on dominant tokens A ← A(1 + p · sgn THR)
- * @param thrTauBeta         β_τ, the THR threshold's scale: a token is dominant when |THR| &gt; τ = β_τ · (the
- *                           smallest mean token score of a correct completion)
- * @param thrMode            {@code reweight} (dominant tokens reweighted, others keep A) or {@code dominant_only}
- *                           (non-dominant tokens' advantage set to 0)
- * @param topEntropyQuantile ρ: only the top-ρ highest-entropy tokens of the batch carry policy gradient (1: all)
- * @param evalPassK          also measure pass@k on the eval split with k samples per example (0: greedy only)
- * @param microBatchTokens   tokens per forward/backward pass, at most: rows × (longest prompt + longest completion)
- *                           of the micro-batch (a single longer rollout goes alone)
- * @param memoryCheck        refuse, before it starts, a run whose estimated memory exceeds the device's
+ * @param schedule     how long, how often to evaluate and checkpoint, and what is kept
+ * @param sampling     which rollouts a step samples
+ * @param optimisation how the policy is updated
+ * @param signals      the token-level signals: sign flips, THR, the entropy filter
  */
-public record TrainingSettings(int steps, long seed, int promptsPerStep, int groupSize, double learningRate,
-                               int updateIterations, double maxGradNorm, double temperature, double topP,
-                               int maxNewTokens, boolean kvCache, int evalEvery, int evalExamples, int checkpointEvery,
-                               int rewardTimeoutMs, int maxNonFiniteInARow, int microBatch, int maxResampleRounds,
-                               String flipReference, int passRateWindow, int probeEvery, int probeRollouts,
-                               boolean thr, double thrReweight, int evalPassK, int stepsPerGeneration,
-                               double thrTauBeta, String thrMode, double topEntropyQuantile,
-                               int microBatchTokens, boolean memoryCheck) {
+public record TrainingSettings(Schedule schedule, Sampling sampling, Optimisation optimisation, Signals signals) {
 
-    public static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.integer("steps", "training steps", 200, 1, 10_000_000),
-            SettingSpec.integer("seed", "seed for prompt choice, sampling and initialisation", 1, 0, Integer.MAX_VALUE),
-            SettingSpec.integer("prompts_per_step", "prompts per step, one group each", 16, 1, 4096),
-            SettingSpec.integer("group_size", "G: rollouts per prompt", 8, 2, 1024),
-            SettingSpec.number("learning_rate", "Adam learning rate", 1e-4, 0, 1),
-            SettingSpec.integer("update_iterations", "mu: passes over each generation batch (TRL's num_iterations)", 1,
-                    1, 64),
-            SettingSpec.integer("steps_per_generation",
-                    "optimiser steps each generation batch is split into (TRL's steps_per_generation)", 1, 1, 1024),
-            SettingSpec.number("max_grad_norm", "global gradient-norm clip (0 disables)", 1.0, 0, 1e6),
-            SettingSpec.number("temperature", "sampling temperature for rollouts", 1.0, 0, 10),
-            SettingSpec.number("top_p", "nucleus mass for rollouts", 1.0, 1e-6, 1),
-            SettingSpec.integer("max_new_tokens", "L_max: completion budget in tokens", 8, 1, 100_000),
-            SettingSpec.flag("kv_cache", "sample with the KV cache", true),
-            SettingSpec.integer("eval_every", "evaluate every N steps (0: only before and after)", 50, 0, 10_000_000),
-            SettingSpec.integer("eval_examples", "held-out examples per evaluation (0: all)", 0, 0, 10_000_000),
-            SettingSpec.integer("checkpoint_every", "checkpoint every N steps", 10, 1, 10_000_000),
-            SettingSpec.integer("reward_timeout_ms", "time box for one reward call", 2000, 1, 3_600_000),
-            SettingSpec.integer("max_nonfinite_in_a_row", "stop after this many non-finite losses in a row", 3, 1, 1000),
-            SettingSpec.integer("micro_batch", "rollouts per forward/backward pass, at most", 256, 1, 1_000_000),
-            SettingSpec.integer("micro_batch_tokens",
-                    "tokens per forward/backward pass, at most: rows x (longest prompt + longest completion); a longer"
-                            + " rollout goes alone. 2048: Qwen2.5-0.5B's activations take about 5 MB a token in float32"
-                            + " (measured at 256-token rows), so a full fine-tuning step stays near 20 GB with weights,"
-                            + " gradients and Adam. The gradient does not depend on the split", 2048, 1,
-                    Integer.MAX_VALUE),
-            SettingSpec.flag("memory_check", "refuse a run whose estimated memory (weights, gradients and Adam, reference, "
-                    + "activations of one micro-batch, KV cache) exceeds the device's before it starts; false runs it "
-                    + "anyway", true),
-            SettingSpec.integer("max_resample_rounds", "dynamic sampling: rounds of extra prompts per step", 3, 0, 100),
-            SettingSpec.choice("flip_reference", "reference baseline for advantage sign flips", "pass_rate",
-                    "pass_rate", "probe", "none"),
-            SettingSpec.integer("pass_rate_window", "visits averaged into a prompt's running pass rate", 4, 1, 1000),
-            SettingSpec.integer("probe_every", "probe reference: every N steps", 10, 1, 1_000_000),
-            SettingSpec.integer("probe_rollouts", "probe reference: K extra rollouts per prompt", 8, 1, 1024),
-            SettingSpec.flag("thr", "compute Token Hidden Reward for every completion token", true),
-            SettingSpec.number("thr_reweight", "THR-guided reweighting p (0: off; >0 exploitation, <0 exploration)",
-                    0.0, -1, 1),
-            SettingSpec.number("thr_tau_beta", "THR threshold scale beta_tau: dominant when |THR| > tau (THR paper: 1)",
-                    1.0, 0, 1000),
-            SettingSpec.choice("thr_mode", "reweight dominant tokens, or keep only dominant tokens' advantage",
-                    "reweight", "reweight", "dominant_only"),
-            SettingSpec.number("top_entropy_quantile",
-                    "rho: only the top-rho highest-entropy tokens of the batch carry policy gradient (1: all)", 1.0,
-                    1e-6, 1),
-            SettingSpec.integer("eval_pass_k", "also measure pass@k with k samples per eval example (0: off)", 0, 0,
-                    1024));
+    /** Every training setting, group by group, in declaration order. */
+    public static final List<SettingSpec> SPECS = specs();
 
     public static TrainingSettings from(Settings s) {
-        return new TrainingSettings(s.integer("steps"), s.integer("seed"), s.integer("prompts_per_step"),
-                s.integer("group_size"), s.number("learning_rate"), s.integer("update_iterations"),
-                s.number("max_grad_norm"), s.number("temperature"), s.number("top_p"), s.integer("max_new_tokens"),
-                s.flag("kv_cache"), s.integer("eval_every"), s.integer("eval_examples"), s.integer("checkpoint_every"),
-                s.integer("reward_timeout_ms"), s.integer("max_nonfinite_in_a_row"), s.integer("micro_batch"),
-                s.integer("max_resample_rounds"), s.choice("flip_reference"), s.integer("pass_rate_window"),
-                s.integer("probe_every"), s.integer("probe_rollouts"), s.flag("thr"), s.number("thr_reweight"),
-                s.integer("eval_pass_k"), s.integer("steps_per_generation"), s.number("thr_tau_beta"),
-                s.choice("thr_mode"), s.number("top_entropy_quantile"), s.integer("micro_batch_tokens"),
-                s.flag("memory_check"));
+        return new TrainingSettings(Knobs.read(Schedule.class, s), Knobs.read(Sampling.class, s),
+                Knobs.read(Optimisation.class, s), Knobs.read(Signals.class, s));
+    }
+
+    /** The defaults, as a project without a {@code training:} section gets them. */
+    public static TrainingSettings defaults() {
+        return from(Settings.resolve(SPECS, java.util.Map.of(), "defaults"));
+    }
+
+    private static List<SettingSpec> specs() {
+        List<SettingSpec> all = new ArrayList<>();
+        all.addAll(Knobs.specs(Schedule.class));
+        all.addAll(Knobs.specs(Sampling.class));
+        all.addAll(Knobs.specs(Optimisation.class));
+        all.addAll(Knobs.specs(Signals.class));
+        Set<String> names = new HashSet<>();
+        for (SettingSpec s : all) {
+            if (!names.add(s.name())) {
+                // the section is flat: two groups may not declare one name
+                throw new IllegalStateException("training setting '" + s.name() + "' is declared twice");
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** How long the run goes, how often it evaluates and checkpoints, and how much of each step it keeps. */
+    public record Schedule(
+            @Knob(doc = "training steps", value = "200", min = 1, max = 10_000_000) int steps,
+            @Knob(doc = "seed for prompt choice, sampling and initialisation", value = "1", min = 0,
+                    max = Integer.MAX_VALUE) long seed,
+            @Knob(doc = "evaluate every N steps (0: only before and after)", value = "50", min = 0, max = 10_000_000)
+            int evalEvery,
+            @Knob(doc = "held-out examples per evaluation (0: all)", value = "0", min = 0, max = 10_000_000)
+            int evalExamples,
+            @Knob(doc = "also measure pass@k with k samples per eval example (0: off)", value = "0", min = 0,
+                    max = 1024) int evalPassK,
+            @Knob(doc = "checkpoint every N steps", value = "10", min = 1, max = 10_000_000) int checkpointEvery,
+            @Knob(doc = "time box for one reward call", value = "2000", min = 1, max = 3_600_000) int rewardTimeoutMs,
+            @Knob(doc = "stop after this many non-finite losses in a row", value = "3", min = 1, max = 1000)
+            int maxNonfiniteInARow,
+            @Knob(doc = "refuse a run whose estimated memory (weights, gradients and Adam, reference, activations of "
+                    + "one micro-batch, KV cache) exceeds the device's before it starts; false runs it anyway",
+                    value = "true") boolean memoryCheck,
+            @Knob(doc = "keep full token traces (log-probs, entropies, advantages, THR) on every k-th step; the other "
+                    + "steps keep token ids only. 1: every step (ours: the inspector is the point of the workbench; "
+                    + "raise it for long runs of large models)", value = "1", min = 1, max = 10_000_000)
+            int tracesEveryKSteps,
+            @Knob(doc = "on a step that keeps full traces, keep them for the first N groups only (0: all groups)",
+                    value = "0", min = 0, max = 1_000_000) int tracesGroupsPerStep) {
+
+        /** Whether group {@code group} (0-based) of step {@code step} keeps its full token traces. */
+        public boolean keepsFullTrace(int step, int group) {
+            return step % tracesEveryKSteps == 0 && (tracesGroupsPerStep == 0 || group < tracesGroupsPerStep);
+        }
+    }
+
+    /** Which rollouts a step samples. */
+    public record Sampling(
+            @Knob(doc = "prompts per step, one group each", value = "16", min = 1, max = 4096) int promptsPerStep,
+            @Knob(doc = "G: rollouts per prompt", value = "8", min = 2, max = 1024) int groupSize,
+            @Knob(doc = "sampling temperature for rollouts", value = "1.0", min = 0, max = 10) double temperature,
+            @Knob(doc = "nucleus mass for rollouts", value = "1.0", min = 1e-6, max = 1) double topP,
+            @Knob(doc = "L_max: completion budget in tokens", value = "8", min = 1, max = 100_000) int maxNewTokens,
+            @Knob(doc = "sample with the KV cache", value = "true") boolean kvCache,
+            @Knob(doc = "dynamic sampling: rounds of extra prompts per step", value = "3", min = 0, max = 100)
+            int maxResampleRounds) {
+    }
+
+    /** How the policy is updated from a step's rollouts. */
+    public record Optimisation(
+            @Knob(doc = "Adam learning rate", value = "1e-4", min = 0, max = 1) double learningRate,
+            @Knob(doc = "mu: passes over each generation batch (TRL's num_iterations)", value = "1", min = 1, max = 64)
+            int updateIterations,
+            @Knob(doc = "optimiser steps each generation batch is split into (TRL's steps_per_generation)", value = "1",
+                    min = 1, max = 1024) int stepsPerGeneration,
+            @Knob(doc = "global gradient-norm clip (0 disables)", value = "1.0", min = 0, max = 1e6)
+            double maxGradNorm,
+            @Knob(doc = "rollouts per forward/backward pass, at most", value = "256", min = 1, max = 1_000_000)
+            int microBatch,
+            @Knob(doc = "tokens per forward/backward pass, at most: rows x (longest prompt + longest completion); a "
+                    + "longer rollout goes alone. 2048: Qwen2.5-0.5B's activations take about 5 MB a token in float32 "
+                    + "(measured at 256-token rows), so a full fine-tuning step stays near 20 GB with weights, "
+                    + "gradients and Adam. The gradient does not depend on the split", value = "2048", min = 1,
+                    max = Integer.MAX_VALUE) int microBatchTokens) {
+    }
+
+    /** The token-level signals: advantage sign flips, Token Hidden Reward, the high-entropy token filter. */
+    public record Signals(
+            @Knob(doc = "reference baseline for advantage sign flips", value = "pass_rate",
+                    choices = {"pass_rate", "probe", "none"}) String flipReference,
+            @Knob(doc = "visits averaged into a prompt's running pass rate", value = "4", min = 1, max = 1000)
+            int passRateWindow,
+            @Knob(doc = "probe reference: every N steps", value = "10", min = 1, max = 1_000_000) int probeEvery,
+            @Knob(doc = "probe reference: K extra rollouts per prompt", value = "8", min = 1, max = 1024)
+            int probeRollouts,
+            @Knob(doc = "compute Token Hidden Reward for every completion token", value = "true") boolean thr,
+            @Knob(doc = "THR-guided reweighting p (0: off; >0 exploitation, <0 exploration)", value = "0.0", min = -1,
+                    max = 1) double thrReweight,
+            @Knob(doc = "THR threshold scale beta_tau: dominant when |THR| > tau (THR paper: 1)", value = "1.0",
+                    min = 0, max = 1000) double thrTauBeta,
+            @Knob(doc = "reweight dominant tokens, or keep only dominant tokens' advantage", value = "reweight",
+                    choices = {"reweight", "dominant_only"}) String thrMode,
+            @Knob(doc = "rho: only the top-rho highest-entropy tokens of the batch carry policy gradient (1: all)",
+                    value = "1.0", min = 1e-6, max = 1) double topEntropyQuantile) {
     }
 }

@@ -74,7 +74,7 @@ class PolicyUpdateMicroBatchTest {
                 () -> loader.load(project, Map.of("training.micro_batch_tokens", -512)));
         assertTrue(negative.getMessage().contains("micro_batch_tokens"), negative.getMessage());
         assertEquals(4096, loader.load(project, Map.of("training.micro_batch_tokens", 4096)).training()
-                .microBatchTokens());
+                .optimisation().microBatchTokens());
     }
 
     /**

@@ -178,15 +178,11 @@ class TokenWeightsTest {
     @Test
     void anUnknownModeIsRefused() {
         TrainingSettings settings = TrainingSettings.from(Settings.resolve(TrainingSettings.SPECS, Map.of(), "test"));
-        TrainingSettings odd = new TrainingSettings(settings.steps(), settings.seed(), settings.promptsPerStep(),
-                settings.groupSize(), settings.learningRate(), settings.updateIterations(), settings.maxGradNorm(),
-                settings.temperature(), settings.topP(), settings.maxNewTokens(), settings.kvCache(), settings.evalEvery(),
-                settings.evalExamples(), settings.checkpointEvery(), settings.rewardTimeoutMs(),
-                settings.maxNonFiniteInARow(), settings.microBatch(), settings.maxResampleRounds(),
-                settings.flipReference(), settings.passRateWindow(), settings.probeEvery(), settings.probeRollouts(),
-                settings.thr(), settings.thrReweight(), settings.evalPassK(), settings.stepsPerGeneration(),
-                settings.thrTauBeta(), "everything", settings.topEntropyQuantile(),
-                settings.microBatchTokens(), settings.memoryCheck());
+        TrainingSettings.Signals sg = settings.signals();
+        TrainingSettings odd = new TrainingSettings(settings.schedule(), settings.sampling(), settings.optimisation(),
+                new TrainingSettings.Signals(sg.flipReference(), sg.passRateWindow(), sg.probeEvery(),
+                        sg.probeRollouts(), sg.thr(), sg.thrReweight(), sg.thrTauBeta(), "everything",
+                        sg.topEntropyQuantile()));
         assertThrows(IllegalArgumentException.class, () -> new TokenWeights(odd));
     }
 

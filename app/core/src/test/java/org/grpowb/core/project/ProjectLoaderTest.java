@@ -30,7 +30,7 @@ class ProjectLoaderTest {
         assertEquals("tiny", p.name());
         assertEquals(200, p.data().train().size());
         assertEquals(40, p.data().eval().size());
-        assertEquals(4, p.training().groupSize());
+        assertEquals(4, p.training().sampling().groupSize());
         assertEquals(0.02, p.variant().settings().number("beta"));
         assertEquals(0.2, p.variant().settings().number("epsilon"), "declared default fills the gap");
         assertEquals("grpo", p.resolvedConfig().path("variant").path("name").asText());
@@ -40,8 +40,8 @@ class ProjectLoaderTest {
     void overridesApplyAndAreValidated() {
         Path d = project(TestProjects.tinyYaml(TestProjects.GRPO, TestProjects.EXACT, TestProjects.training(4, "")));
         Project p = loader.load(d, Map.of("training.steps", 9, "training.group_size", 2));
-        assertEquals(9, p.training().steps());
-        assertEquals(2, p.training().groupSize());
+        assertEquals(9, p.training().schedule().steps());
+        assertEquals(2, p.training().sampling().groupSize());
         var e = assertThrows(ProjectException.class, () -> loader.load(d, Map.of("training.group_size", 1)));
         assertTrue(e.getMessage().contains("group_size"), e.getMessage());
     }
@@ -128,8 +128,8 @@ class ProjectLoaderTest {
                 "training.thr_mode", "dominant_only")));
         assertEquals("training.thr_mode", dominant.field());
         // plain training is fine, and a token-level variant takes the same settings
-        assertEquals(0.0, loader.load(dir, Map.of("training.thr_reweight", 0)).training().thrReweight());
-        assertEquals(0.5, loader.load(dir, Map.of("variant.name", "grpo")).training().thrReweight());
+        assertEquals(0.0, loader.load(dir, Map.of("training.thr_reweight", 0)).training().signals().thrReweight());
+        assertEquals(0.5, loader.load(dir, Map.of("variant.name", "grpo")).training().signals().thrReweight());
     }
 
     @Test

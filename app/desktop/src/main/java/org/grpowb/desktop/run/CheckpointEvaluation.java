@@ -58,7 +58,7 @@ public final class CheckpointEvaluation extends Task<CheckpointEvaluation.Result
             updateProgress(done, total);
             updateMessage(where + ": " + done + "/" + total + " examples");
         });
-        int limit = project.training().evalExamples();
+        int limit = project.training().schedule().evalExamples();
         int examples = limit > 0 ? Math.min(limit, project.data().eval().size()) : project.data().eval().size();
         return new Result(runId, ckpt.step(), accuracy, examples);
     }

@@ -84,7 +84,7 @@ public final class RunSession {
         }
         state.set(State.RUNNING);
         message.set("");
-        totalSteps.set(project.training().steps());
+        totalSteps.set(project.training().schedule().steps());
         step.set(0);
         pump.start();
         worker = new Thread(() -> {

@@ -63,7 +63,7 @@ class ModelFolderProjectTest {
         assertEquals(model.folder(), p.model().init());
         assertEquals(48, p.model().settings().integer("context"), "the context within max_position_embeddings");
         assertEquals("raw", p.model().settings().choice("prompt_format"));
-        assertEquals(12, p.training().maxNewTokens(), "a quarter of the context for the completion");
+        assertEquals(12, p.training().sampling().maxNewTokens(), "a quarter of the context for the completion");
         assertEquals(2, p.data().train().size());
         assertEquals(1, p.data().eval().size(), "the file's eval lines are held out");
         assertEquals(0.1, p.rewards().get(1).weight(), 1e-12);

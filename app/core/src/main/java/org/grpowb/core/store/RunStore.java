@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.grpowb.core.run.EditRecord;
 import org.grpowb.core.run.EvalRecord;
+import org.grpowb.core.run.PromptVisit;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
@@ -47,7 +49,7 @@ import org.sqlite.SQLiteConfig;
 public final class RunStore implements AutoCloseable {
 
     /** The schema this code reads and writes. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     /** The run statuses {@link RunInfo#status()} may take. */
     public static final Set<String> STATUSES = Set.of("running", "done", "failed", "stopped");
@@ -186,7 +188,8 @@ public final class RunStore implements AutoCloseable {
     /**
      * Deletes the run's steps after {@code step} with their groups, rollouts and traces, and its evals and checkpoint
      * rows after that step (a checkpoint past the kept steps would point resume at weights trained on dropped steps).
-     * Resume calls it with the last checkpoint's step. One transaction.
+     * Resume calls it with the last checkpoint's step. One transaction. The run's steering edits are kept, whatever
+     * their step: they are what the user asked for, and a resume replays the applied ones ({@link #appliedEdits}).
      *
      * @return the number of steps deleted
      */
@@ -227,6 +230,133 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             return hits;
+        });
+    }
+
+    /**
+     * Each prompt's visits: one per group sampled for it, with its hint tier, its edit version, how many of its
+     * rollouts were judged correct and whether every advantage was 0 (a NaN advantage is not 0). Ordered by prompt id,
+     * then step, then group index; groups without a prompt id are left out.
+     */
+    public synchronized List<PromptVisit> promptVisits(long runId) {
+        return inRead("read the prompt visits of run " + runId, () -> {
+            List<PromptVisit> out = new ArrayList<>();
+            try (PreparedStatement p = conn.prepareStatement("""
+                    SELECT g.prompt_id, g.step, g.hint_tier, g.edit_version,
+                           COUNT(r.id) AS rollouts,
+                           COALESCE(SUM(r.verdict = 'CORRECT'), 0) AS correct,
+                           COALESCE(SUM(CASE WHEN r.advantage = 0 THEN 0 ELSE 1 END), 0) = 0 AS zero_advantage
+                    FROM "groups" g LEFT JOIN rollouts r ON r.group_id = g.id
+                    WHERE g.run_id = ? AND g.prompt_id IS NOT NULL
+                    GROUP BY g.id
+                    ORDER BY g.prompt_id, g.step, g.group_index""")) {
+                p.setLong(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new PromptVisit(rs.getString("prompt_id"), rs.getInt("step"), rs.getInt("hint_tier"),
+                                rs.getInt("rollouts"), rs.getInt("correct"), rs.getInt("zero_advantage") != 0,
+                                rs.getInt("edit_version")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- steering edits
+
+    /**
+     * Submits a steering edit to a running run, from any process; the training loop picks it up at its next step
+     * boundary ({@link #pendingEdits}) and applies or refuses it. Checked and inserted in one write transaction, so a
+     * run cannot finish between the check and the insert.
+     *
+     * @param kind        what the edit changes: {@code set}, {@code hints}, {@code curriculum}, ...
+     * @param payloadJson the change, as JSON
+     * @param source      who submits it ({@code cli}, {@code window}); may be null
+     * @return the edit's id
+     * @throws IllegalArgumentException when the run does not exist, the kind is blank or the payload is not JSON
+     * @throws IllegalStateException    when the run is not {@code running}: nobody would pick the edit up
+     */
+    public synchronized long submitEdit(long runId, String kind, String payloadJson, String source) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(payloadJson, "payloadJson");
+        if (kind.isBlank()) {
+            throw new IllegalArgumentException("an edit of run " + runId + " needs a kind");
+        }
+        StoreRows.checkJson(payloadJson, "the payload of a " + kind + " edit of run " + runId);
+        return inWrite("submit a " + kind + " edit of run " + runId, () -> {
+            String status;
+            try (PreparedStatement p = StoreRows.prepare(conn, "SELECT status FROM runs WHERE id = ?", runId);
+                 ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no run " + runId + " in " + file);
+                }
+                status = rs.getString(1);
+            }
+            if (!"running".equals(status)) {
+                throw new IllegalStateException("run " + runId + " is " + status + ", not running; an edit would never"
+                        + " be applied");
+            }
+            try (PreparedStatement p = conn.prepareStatement("""
+                    INSERT INTO edits(run_id, created_at, kind, payload_json, source, status)
+                    VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id""")) {
+                p.setLong(1, runId);
+                p.setString(2, StoreRows.now());
+                p.setString(3, kind);
+                p.setString(4, payloadJson);
+                p.setString(5, source);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Every edit of the run, in submission (id) order, whatever its status. */
+    public synchronized List<EditRecord> edits(long runId) {
+        return queryEdits("read the edits of run " + runId, "WHERE run_id = ? ORDER BY id", runId);
+    }
+
+    /** The run's edits still waiting for a step boundary, in submission order: the order to apply them in. */
+    public synchronized List<EditRecord> pendingEdits(long runId) {
+        return queryEdits("read the pending edits of run " + runId,
+                "WHERE run_id = ? AND status = 'pending' ORDER BY id", runId);
+    }
+
+    /**
+     * The run's applied edits in the order they were applied (by version): what a resume replays, each from its
+     * step on.
+     */
+    public synchronized List<EditRecord> appliedEdits(long runId) {
+        return queryEdits("read the applied edits of run " + runId,
+                "WHERE run_id = ? AND status = 'applied' ORDER BY version, id", runId);
+    }
+
+    /**
+     * Marks a pending edit applied at the boundary before {@code step}, making the run's edit version {@code version}.
+     *
+     * @throws IllegalArgumentException when there is no such edit, or step or version is out of range
+     * @throws IllegalStateException    when the edit is no longer pending
+     */
+    public synchronized void markEditApplied(long editId, int step, int version) {
+        inWrite("mark edit " + editId + " applied", () -> {
+            updateEditApplied(editId, step, version);
+            return null;
+        });
+    }
+
+    /**
+     * Marks a pending edit refused at the boundary before {@code step}, with the reason the user will read.
+     *
+     * @throws IllegalArgumentException when there is no such edit or step is negative
+     * @throws IllegalStateException    when the edit is no longer pending
+     */
+    public synchronized void markEditRefused(long editId, int step, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        inWrite("mark edit " + editId + " refused", () -> {
+            updateEditRefused(editId, step, reason);
+            return null;
         });
     }
 
@@ -388,6 +518,39 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    void updateEditApplied(long editId, int step, int version) throws SQLException {
+        if (step < 0 || version < 1) {
+            throw new IllegalArgumentException("edit " + editId + " cannot be applied at step " + step
+                    + " as version " + version + ": steps count from 0, versions from 1");
+        }
+        checkPending(editId);
+        update("UPDATE edits SET status = 'applied', step = ?, version = ?, reason = NULL WHERE id = ?", step, version,
+                editId);
+    }
+
+    void updateEditRefused(long editId, int step, String reason) throws SQLException {
+        if (step < 0) {
+            throw new IllegalArgumentException("edit " + editId + " cannot be refused at step " + step);
+        }
+        checkPending(editId);
+        update("UPDATE edits SET status = 'refused', step = ?, version = NULL, reason = ? WHERE id = ?", step, reason,
+                editId);
+    }
+
+    // an edit is decided once: applying it twice would count its version twice
+    private void checkPending(long editId) throws SQLException {
+        try (PreparedStatement p = StoreRows.prepare(conn, "SELECT run_id, status FROM edits WHERE id = ?", editId);
+             ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalArgumentException("no edit " + editId + " in " + file);
+            }
+            if (!EditRecord.PENDING.equals(rs.getString("status"))) {
+                throw new IllegalStateException("edit " + editId + " of run " + rs.getLong("run_id") + " is already "
+                        + rs.getString("status"));
+            }
+        }
+    }
+
     void updateStatus(long runId, String status) throws SQLException {
         if (update("UPDATE runs SET status = ? WHERE id = ?", status, runId) == 0) {
             throw new IllegalArgumentException("no run " + runId + " in " + file);
@@ -407,25 +570,54 @@ public final class RunStore implements AutoCloseable {
         T run() throws SQLException;
     }
 
+    /**
+     * Brings the file up to {@link #SCHEMA_VERSION}: V1 on a new file, then each migration in its own write
+     * transaction. The version is re-read under the write lock before each, so two processes opening an old file at
+     * once migrate it once.
+     */
     private void migrate() {
-        int version = inRead("read the schema version", this::userVersion);
-        if (version == SCHEMA_VERSION) {
+        int found = inRead("read the schema version", this::userVersion);
+        if (found == SCHEMA_VERSION) {
             return;
         }
-        if (version > SCHEMA_VERSION) {
-            throw new StoreException(file + " has schema version " + version + "; this build reads version "
-                    + SCHEMA_VERSION + " (written by a newer GRPO Workbench?)");
+        if (found > SCHEMA_VERSION) {
+            throw newerSchema(found); // before taking the write lock: a newer file is not ours to touch
         }
-        inWrite("create the schema", () -> {
-            // re-read under the write lock: another connection may have created it since
-            if (userVersion() == 0) {
-                for (String ddl : StoreSchema.V1) {
-                    exec(ddl);
+        boolean current = false;
+        while (!current) {
+            current = inWrite("migrate the schema", () -> {
+                int version = userVersion();
+                if (version > SCHEMA_VERSION) {
+                    throw newerSchema(version);
                 }
-                exec("PRAGMA user_version = " + SCHEMA_VERSION);
-            }
-            return null;
-        });
+                if (version == SCHEMA_VERSION) {
+                    return true;
+                }
+                if (version == 0) {
+                    for (String ddl : StoreSchema.V1) {
+                        exec(ddl);
+                    }
+                    exec("PRAGMA user_version = 1");
+                    return false;
+                }
+                StoreSchema.Migration migration = StoreSchema.MIGRATIONS.get(version - 1);
+                try {
+                    for (String sql : migration.statements()) {
+                        exec(sql);
+                    }
+                } catch (SQLException e) {
+                    throw new StoreException("cannot migrate run store " + file + " from schema version " + version
+                            + " to " + migration.to() + "; the file is left at version " + version, e);
+                }
+                exec("PRAGMA user_version = " + migration.to());
+                return false;
+            });
+        }
+    }
+
+    private StoreException newerSchema(int version) {
+        return new StoreException(file + " has schema version " + version + "; this build reads version "
+                + SCHEMA_VERSION + " (written by a newer GRPO Workbench?)");
     }
 
     private int userVersion() throws SQLException {
@@ -491,6 +683,25 @@ public final class RunStore implements AutoCloseable {
         try (PreparedStatement p = StoreRows.prepare(conn, sql, args)) {
             return p.executeUpdate();
         }
+    }
+
+    private List<EditRecord> queryEdits(String what, String whereAndOrder, Object... args) {
+        return inRead(what, () -> {
+            List<EditRecord> out = new ArrayList<>();
+            try (PreparedStatement p = StoreRows.prepare(conn, """
+                    SELECT id, run_id, created_at, kind, payload_json, source, status, step, version, reason
+                    FROM edits
+                    """ + whereAndOrder, args);
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new EditRecord(rs.getLong("id"), rs.getLong("run_id"), rs.getString("created_at"),
+                            rs.getString("kind"), rs.getString("payload_json"), rs.getString("source"),
+                            rs.getString("status"), StoreRows.integer(rs, "step"), StoreRows.integer(rs, "version"),
+                            rs.getString("reason")));
+                }
+            }
+            return out;
+        });
     }
 
     private List<RunInfo> queryRuns(String tail, Object... args) {

@@ -74,12 +74,13 @@ final class StepRows {
             p.executeUpdate();
         }
         try (PreparedStatement group = conn.prepareStatement("""
-                INSERT INTO "groups"(run_id, step, group_index, prompt_id, prompt, answer, baseline)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""");
+                INSERT INTO "groups"(run_id, step, group_index, prompt_id, prompt, answer, baseline, hint_tier,
+                                     rendered_prompt, edit_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
              PreparedStatement rollout = conn.prepareStatement("""
                 INSERT INTO rollouts(group_id, rollout_index, completion, reward, rewards_json, reward_failed, verdict,
-                                     advantage, kept, truncated, flipped)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
+                                     advantage, kept, truncated, flipped, hint_tier, rendered_prompt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""");
              PreparedStatement trace = conn.prepareStatement("""
                 INSERT INTO token_traces(rollout_id, n_tokens, token_ids, logprobs, entropies, advantages,
                                          current_logprobs, clipped, thr)
@@ -92,6 +93,9 @@ final class StepRows {
                 group.setString(5, g.prompt());
                 group.setString(6, g.answer());
                 StoreRows.setReal(group, 7, g.baseline());
+                group.setInt(8, g.hintTier());
+                group.setString(9, g.renderedPrompt());
+                group.setInt(10, g.editVersion());
                 long groupId = insertReturningId(group);
                 for (RolloutRecord r : g.rollouts()) {
                     rollout.setLong(1, groupId);
@@ -105,15 +109,18 @@ final class StepRows {
                     rollout.setInt(9, r.kept() ? 1 : 0);
                     rollout.setInt(10, r.truncated() ? 1 : 0);
                     rollout.setInt(11, r.flipped() ? 1 : 0);
+                    rollout.setInt(12, r.hintTier());
+                    rollout.setString(13, r.renderedPrompt());
                     long rolloutId = insertReturningId(rollout);
                     TokenTrace t = r.trace();
                     if (t != null) {
                         trace.setLong(1, rolloutId);
                         trace.setInt(2, t.length());
                         trace.setBytes(3, TraceCodec.ints(t.tokenIds()));
-                        trace.setBytes(4, TraceCodec.floats(t.logProbs()));
-                        trace.setBytes(5, TraceCodec.floats(t.entropies()));
-                        trace.setBytes(6, TraceCodec.floats(t.advantages()));
+                        // a thin trace has no values: its value columns are NULL
+                        trace.setBytes(4, TraceCodec.floatsOrNull(t.logProbs()));
+                        trace.setBytes(5, TraceCodec.floatsOrNull(t.entropies()));
+                        trace.setBytes(6, TraceCodec.floatsOrNull(t.advantages()));
                         trace.setBytes(7, TraceCodec.floatsOrNull(t.currentLogProbs()));
                         trace.setBytes(8, t.clipped());
                         trace.setBytes(9, TraceCodec.floatsOrNull(t.thr()));
@@ -141,7 +148,8 @@ final class StepRows {
         }
         Map<Long, GroupRow> groups = new LinkedHashMap<>();
         try (PreparedStatement p = conn.prepareStatement("""
-                SELECT id, group_index, prompt_id, prompt, answer, baseline FROM "groups"
+                SELECT id, group_index, prompt_id, prompt, answer, baseline, hint_tier, rendered_prompt, edit_version
+                FROM "groups"
                 WHERE run_id = ? AND step = ? ORDER BY group_index""")) {
             p.setLong(1, runId);
             p.setInt(2, step);
@@ -149,13 +157,14 @@ final class StepRows {
                 while (rs.next()) {
                     groups.put(rs.getLong("id"), new GroupRow(rs.getInt("group_index"), rs.getString("prompt_id"),
                             rs.getString("prompt"), rs.getString("answer"), StoreRows.real(rs, "baseline"),
-                            new ArrayList<>()));
+                            new ArrayList<>(), rs.getInt("hint_tier"), rs.getString("rendered_prompt"),
+                            rs.getInt("edit_version")));
                 }
             }
         }
         try (PreparedStatement p = conn.prepareStatement("""
                 SELECT r.group_id, r.rollout_index, r.completion, r.reward, r.rewards_json, r.reward_failed,
-                       r.verdict, r.advantage, r.kept, r.truncated, r.flipped,
+                       r.verdict, r.advantage, r.kept, r.truncated, r.flipped, r.hint_tier, r.rendered_prompt,
                        t.n_tokens, t.token_ids, t.logprobs, t.entropies, t.advantages, t.current_logprobs,
                        t.clipped, t.thr
                 FROM "groups" g
@@ -174,14 +183,14 @@ final class StepRows {
         List<GroupRecord> groupRecords = new ArrayList<>(groups.size());
         for (GroupRow g : groups.values()) {
             groupRecords.add(new GroupRecord(g.index(), g.promptId(), g.prompt(), g.answer(), g.baseline(),
-                    g.rollouts()));
+                    g.rollouts(), g.hintTier(), g.renderedPrompt(), g.editVersion()));
         }
         return Optional.of(new StepRecord(runId, metrics, groupRecords));
     }
 
     // GroupRecord is immutable and its rollouts arrive in a later query, so they are gathered here first
     private record GroupRow(int index, String promptId, String prompt, String answer, double baseline,
-                            List<RolloutRecord> rollouts) {
+                            List<RolloutRecord> rollouts, int hintTier, String renderedPrompt, int editVersion) {
     }
 
     private boolean exists(String sql, Object... args) throws SQLException {

@@ -2,6 +2,7 @@ package org.grpowb.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +49,8 @@ final class StoreRows {
         return new RolloutRecord(rs.getInt("rollout_index"), rs.getString("completion"), real(rs, "reward"),
                 namedValues(rs.getString("rewards_json")), rs.getInt("reward_failed") != 0,
                 verdict == null ? null : Verdict.valueOf(verdict), real(rs, "advantage"), rs.getInt("kept") != 0,
-                rs.getInt("truncated") != 0, trace, rs.getInt("flipped") != 0);
+                rs.getInt("truncated") != 0, trace, rs.getInt("flipped") != 0, rs.getInt("hint_tier"),
+                rs.getString("rendered_prompt"));
     }
 
     /** SQLite turns a bound NaN into NULL; bind NULL ourselves so the mapping is explicit, and read it back as NaN. */
@@ -63,6 +65,25 @@ final class StoreRows {
     static double real(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? Double.NaN : v;
+    }
+
+    /** A nullable INTEGER column: null for NULL, where {@code getInt} would say 0. */
+    static Integer integer(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Refuses text that is not one JSON value, naming {@code what} it was meant to be. */
+    static void checkJson(String json, String what) {
+        try {
+            // readTree takes "" as a missing value and stops after the first value unless told to refuse the rest
+            var tree = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new IllegalArgumentException(what + " is empty, not JSON");
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     static String json(Map<String, Double> values) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.grpowb.core.run.EditRecord;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.StepRecord;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *       committed after step s, and what is committed is always a prefix of what was queued.</li>
  *   <li><b>Back-pressure.</b> The queue holds at most {@code capacity} writes; when the disk falls behind, queueing
  *       blocks the producer instead of buffering steps without bound.</li>
+ *   <li><b>Steering edits.</b> The training loop reads pending edits through {@link #pendingEdits} and marks them
+ *       through this writer, so a mark commits in order with the steps around it.</li>
  *   <li><b>Failures.</b> When a write fails (a step appended twice, a full disk) the writes queued before it are
  *       committed, it and every later write are dropped, and the error is kept: this and every later {@code append},
  *       {@code record}, {@code setStatus} or {@link #flush()} throws a {@link StoreException} whose cause is the
@@ -52,6 +55,7 @@ public final class StoreWriter implements AutoCloseable {
     private boolean closed; // guarded by submitLock
     private volatile Failure failure;
     private volatile boolean failureSeen;
+    private volatile boolean marksQueued;
 
     private StoreWriter(RunStore store, int capacity, int maxBatch) {
         this.store = store;
@@ -102,6 +106,35 @@ public final class StoreWriter implements AutoCloseable {
     public void setStatus(long runId, String status) {
         RunStore.checkStatus(status); // a typo should fail here, at the caller, not poison the writer
         submit(new SetStatus(runId, status));
+    }
+
+    /**
+     * Queues marking a pending edit applied; it commits after the steps queued before it, so the file never says an
+     * edit took effect at a step boundary it has not reached. See {@link RunStore#markEditApplied}.
+     */
+    public void markEditApplied(long editId, int step, int version) {
+        submit(new MarkEditApplied(editId, step, version));
+        marksQueued = true;
+    }
+
+    /** Queues marking a pending edit refused. See {@link RunStore#markEditRefused}. */
+    public void markEditRefused(long editId, int step, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        submit(new MarkEditRefused(editId, step, reason));
+        marksQueued = true;
+    }
+
+    /**
+     * The run's pending edits, for the training loop at a step boundary. When this writer has queued edit marks since
+     * the last call it flushes first: otherwise an edit marked at the previous boundary but not yet committed would
+     * come back as pending and be applied twice. See {@link RunStore#pendingEdits}.
+     */
+    public List<EditRecord> pendingEdits(long runId) {
+        if (marksQueued) {
+            flush();
+            marksQueued = false;
+        }
+        return store.pendingEdits(runId);
     }
 
     /**
@@ -329,6 +362,30 @@ public final class StoreWriter implements AutoCloseable {
         @Override
         public String describe() {
             return "record the checkpoint of run " + runId + " at step " + step;
+        }
+    }
+
+    private record MarkEditApplied(long editId, int step, int version) implements QueuedWrite {
+        @Override
+        public void applyTo(RunStore store) throws SQLException {
+            store.updateEditApplied(editId, step, version);
+        }
+
+        @Override
+        public String describe() {
+            return "mark edit " + editId + " applied at step " + step + " as version " + version;
+        }
+    }
+
+    private record MarkEditRefused(long editId, int step, String reason) implements QueuedWrite {
+        @Override
+        public void applyTo(RunStore store) throws SQLException {
+            store.updateEditRefused(editId, step, reason);
+        }
+
+        @Override
+        public String describe() {
+            return "mark edit " + editId + " refused at step " + step;
         }
     }
 

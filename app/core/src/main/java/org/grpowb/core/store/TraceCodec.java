@@ -6,7 +6,8 @@ import org.grpowb.core.run.TokenTrace;
 
 /**
  * Packs a token trace's arrays into BLOBs of little-endian int32 / float32, four bytes per token. One row per rollout
- * keeps a 512-token completion at 8 KiB instead of 512 rows with their index overhead.
+ * keeps a 512-token completion at 8 KiB instead of 512 rows with their index overhead. A thin trace
+ * ({@link TokenTrace#hasValues()} false) is its token ids with every value column NULL.
  */
 final class TraceCodec {
 
@@ -40,6 +41,14 @@ final class TraceCodec {
 
     static TokenTrace trace(int n, byte[] tokenIds, byte[] logProbs, byte[] entropies, byte[] advantages,
                             byte[] currentLogProbs, byte[] clipped, byte[] thr) {
+        if (logProbs == null || entropies == null || advantages == null) {
+            if (logProbs != null || entropies != null || advantages != null || currentLogProbs != null
+                    || clipped != null || thr != null) {
+                throw new StoreException("token_traces row with some of logprobs, entropies, advantages NULL but not"
+                        + " all: a thin trace has token ids only");
+            }
+            return TokenTrace.idsOnly(ints(tokenIds, n, "token_ids"));
+        }
         if (clipped != null && clipped.length != n) {
             throw new StoreException("token_traces.clipped holds " + clipped.length + " bytes for " + n + " tokens");
         }

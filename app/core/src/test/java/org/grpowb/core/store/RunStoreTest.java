@@ -222,12 +222,12 @@ class RunStoreTest {
     }
 
     @Test
-    void theFileIsWalWithForeignKeysAndSchemaVersionOneAndSurvivesReopening() throws Exception {
+    void theFileIsWalWithForeignKeysAndSchemaVersionTwoAndSurvivesReopening() throws Exception {
         store.appendStep(StepFixtures.step(runId, 1, 2, 3, 8));
         store.close();
 
         assertEquals("wal", text(file, "PRAGMA journal_mode"));
-        assertEquals("1", text(file, "PRAGMA user_version"));
+        assertEquals("2", text(file, "PRAGMA user_version"));
         try (RunStore again = RunStore.open(file)) {
             assertSameStep(StepFixtures.step(runId, 1, 2, 3, 8), again.step(runId, 1).orElseThrow());
         }
@@ -239,7 +239,7 @@ class RunStoreTest {
                 tables.add(rs.getString(1));
             }
         }
-        assertTrue(tables.containsAll(List.of("checkpoints", "evals", "groups", "rollouts", "runs", "steps",
+        assertTrue(tables.containsAll(List.of("checkpoints", "edits", "evals", "groups", "rollouts", "runs", "steps",
                 "token_traces")), tables.toString());
     }
 
@@ -247,10 +247,10 @@ class RunStoreTest {
     void aFileFromANewerSchemaIsRefused() throws Exception {
         store.close();
         try (Connection c = StepFixtures.raw(file); Statement s = c.createStatement()) {
-            s.execute("PRAGMA user_version = 2");
+            s.execute("PRAGMA user_version = 3");
         }
         StoreException e = assertThrows(StoreException.class, () -> RunStore.open(file));
-        assertTrue(e.getMessage().contains("schema version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("schema version 3"), e.getMessage());
         store = RunStore.open(dir.resolve("other.db"));
     }
 

@@ -20,7 +20,11 @@ import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
 import org.grpowb.core.run.TokenTrace;
 
-/** Deterministic steps for the store tests: the same arguments always build the same step. */
+/**
+ * Deterministic steps for the store tests: the same arguments always build the same step. The version 1 fixture
+ * ({@code store/v1-store.db}) was written from {@link #step} and {@link #metrics}, so {@link StoreMigrationTest} needs
+ * them to keep building exactly what they built then.
+ */
 final class StepFixtures {
 
     private StepFixtures() {
@@ -94,22 +98,32 @@ final class StepFixtures {
                 if (er.trace() == null) {
                     assertEquals(null, ar.trace());
                 } else {
-                    assertArrayEquals(er.trace().tokenIds(), ar.trace().tokenIds());
-                    assertArrayEquals(er.trace().logProbs(), ar.trace().logProbs());
-                    assertArrayEquals(er.trace().entropies(), ar.trace().entropies());
-                    assertArrayEquals(er.trace().advantages(), ar.trace().advantages());
+                    assertSameTrace(er.trace(), ar.trace());
                 }
             }
         }
     }
 
+    /** Compares every array by content; a thin trace's null values must come back null. */
+    static void assertSameTrace(TokenTrace expected, TokenTrace actual) {
+        assertEquals(expected.hasValues(), actual.hasValues(), "thin or not");
+        assertArrayEquals(expected.tokenIds(), actual.tokenIds());
+        assertArrayEquals(expected.logProbs(), actual.logProbs());
+        assertArrayEquals(expected.entropies(), actual.entropies());
+        assertArrayEquals(expected.advantages(), actual.advantages());
+        assertArrayEquals(expected.currentLogProbs(), actual.currentLogProbs());
+        assertArrayEquals(expected.clipped(), actual.clipped());
+        assertArrayEquals(expected.thr(), actual.thr());
+    }
+
     private static GroupRecord withoutRollouts(GroupRecord g) {
-        return new GroupRecord(g.index(), g.promptId(), g.prompt(), g.answer(), g.baseline(), List.of());
+        return new GroupRecord(g.index(), g.promptId(), g.prompt(), g.answer(), g.baseline(), List.of(), g.hintTier(),
+                g.renderedPrompt(), g.editVersion());
     }
 
     private static RolloutRecord withoutTrace(RolloutRecord r) {
         return new RolloutRecord(r.index(), r.completion(), r.reward(), r.rewards(), r.rewardFailed(), r.verdict(),
-                r.advantage(), r.kept(), r.truncated(), null);
+                r.advantage(), r.kept(), r.truncated(), null, r.flipped(), r.hintTier(), r.renderedPrompt());
     }
 
     /** A plain connection, bypassing the store, for looking at rows and pragmas directly. */

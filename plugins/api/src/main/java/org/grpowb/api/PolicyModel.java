@@ -28,6 +28,14 @@ public interface PolicyModel extends AutoCloseable {
         return codec().encode(prompt);
     }
 
+    /**
+     * The exact text {@link #encodePrompt} encodes: the prompt itself by default, the chat template's rendering of it
+     * for a chat model. A run records it with each group, and the hint editor previews it.
+     */
+    default String renderPrompt(String prompt) {
+        return prompt;
+    }
+
     /** Longest prompt + completion the model can attend over. */
     int contextLength();
 

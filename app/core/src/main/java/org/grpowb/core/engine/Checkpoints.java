@@ -49,6 +49,16 @@ public final class Checkpoints {
 
     /** The same, with the sign-flip reference's state (running pass rates, probe estimates). */
     public Path save(int step, PolicyModel policy, AdamOptimizer optimizer, SignFlips signFlips) {
+        return save(step, policy, optimizer, signFlips, null);
+    }
+
+    /** Writes more of a run's state into a checkpoint folder before it is renamed into place. */
+    interface Part {
+        void save(Path dir) throws IOException;
+    }
+
+    /** The same, with more state ({@link Steering}'s) written into the folder. */
+    Path save(int step, PolicyModel policy, AdamOptimizer optimizer, SignFlips signFlips, Part more) {
         try {
             Files.createDirectories(root);
             Path tmp = root.resolve(".tmp-step-" + step);
@@ -60,6 +70,9 @@ public final class Checkpoints {
             }
             if (signFlips != null) {
                 signFlips.save(tmp.resolve("sign-flips.json"));
+            }
+            if (more != null) {
+                more.save(tmp);
             }
             Path dst = dir(step);
             deleteTree(dst);

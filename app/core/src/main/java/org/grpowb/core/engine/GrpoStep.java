@@ -4,15 +4,18 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import org.grpowb.api.Example;
 import org.grpowb.api.GroupAdvantage;
 import org.grpowb.api.GroupAdvantages;
 import org.grpowb.api.PolicyLoss;
 import org.grpowb.api.PolicyModel;
+import org.grpowb.api.PromptSampler;
 import org.grpowb.api.RewardGroup;
 import org.grpowb.api.SampledCompletion;
 import org.grpowb.api.SamplingSettings;
@@ -44,9 +47,9 @@ public final class GrpoStep {
     private final PolicyModel policy;
     private final GroupAdvantage advantage;
     private final int extraRollouts;
-    private final DynamicSampling dynamicSampling;
+    private final boolean variantDynamicSampling;
     private final RewardScorer rewards;
-    private final PromptSampler prompts;
+    private final StepPlanner planner;
     private final SignFlips signFlips;
     private final TokenWeights tokenWeights;
     private final PolicyUpdate update;
@@ -54,18 +57,20 @@ public final class GrpoStep {
     private final NDManager manager;
 
     /**
-     * @param reference frozen reference policy π_ref, or null when the variant needs none (β = 0)
+     * @param reference       frozen reference policy π_ref, or null when the variant needs none (β = 0)
+     * @param dynamicSampling the variant asks for DAPO's dynamic sampling: groups with equal rewards are dropped and
+     *                        refilled whatever the project's prompt sampler
+     * @param planner         what each step samples
      */
-    public GrpoStep(PolicyModel policy, PolicyModel reference, AdamOptimizer optimizer, GroupAdvantage advantage,
-                    PolicyLoss loss, int extraRollouts, boolean dynamicSampling, RewardScorer rewards,
-                    List<Example> trainSet, SignFlips signFlips, TrainingSettings settings, NDManager manager) {
+    GrpoStep(PolicyModel policy, PolicyModel reference, AdamOptimizer optimizer, GroupAdvantage advantage,
+             PolicyLoss loss, int extraRollouts, boolean dynamicSampling, RewardScorer rewards, StepPlanner planner,
+             SignFlips signFlips, TrainingSettings settings, NDManager manager) {
         this.policy = policy;
         this.advantage = advantage;
         this.extraRollouts = extraRollouts;
-        this.dynamicSampling = dynamicSampling
-                ? new DynamicSampling(trainSet, rewards, settings.sampling().maxResampleRounds(), settings.schedule().seed()) : null;
+        this.variantDynamicSampling = dynamicSampling;
         this.rewards = rewards;
-        this.prompts = new PromptSampler(trainSet, settings.schedule().seed(), settings.sampling().promptsPerStep());
+        this.planner = planner;
         this.signFlips = signFlips;
         this.tokenWeights = new TokenWeights(settings);
         this.update = new PolicyUpdate(policy, reference, optimizer, loss, settings, manager);
@@ -76,27 +81,49 @@ public final class GrpoStep {
     public Outcome run(int step) {
         long t0 = System.nanoTime();
         double progress = (step - 1) / (double) Math.max(1, settings.schedule().steps());
-        ScoredBatch drawn = sampleAndScore(prompts.pick(step), step, Seeds.SAMPLING);
+        StepPlanner.StepPlan plan = planner.plan(step);
+        ScoredBatch drawn = sampleAndScore(plan.groups(), plan, step, Seeds.SAMPLING);
         ScoredBatch batch = drawn;
+        ScoredBatch sampled = drawn;
         Map<String, Double> extra = new HashMap<>();
-        if (dynamicSampling != null) {
-            DynamicSampling.Filtered f = dynamicSampling.refill(drawn, step, (ex, purpose) -> sampleAndScore(ex, step, purpose));
-            batch = f.batch();
-            extra.put("dropped_groups", (double) f.dropped());
-            extra.put("sampled_groups", (double) f.sampled());
+        extra.put("learning_rate", plan.learningRate());
+        extra.put("temperature", plan.temperature());
+        int rounds = Math.max(planner.maxRefillRounds(),
+                variantDynamicSampling ? settings.sampling().maxResampleRounds() : 0);
+        List<Integer> keptIdx = kept(drawn, drawn.size());
+        if (rounds > 0 || keptIdx.size() < drawn.size()) {
+            int want = drawn.size();
+            Set<String> used = new HashSet<>();
+            drawn.examples().forEach(e -> used.add(e.id()));
+            ScoredBatch kept = drawn.select(keptIdx);
+            for (int round = 1; round <= rounds && kept.size() < want; round++) {
+                List<StepPlanner.PlannedGroup> fresh = planner.refill(step, round, used, want - kept.size());
+                if (fresh.isEmpty()) {
+                    break; // every prompt the curriculum allows was drawn this step
+                }
+                fresh.forEach(g -> used.add(g.example().id()));
+                ScoredBatch more = sampleAndScore(fresh, plan, step, Seeds.RESAMPLE + round);
+                sampled = sampled.append(more);
+                kept = kept.append(more.select(kept(more, want - kept.size())));
+            }
+            // nothing informative at all: train on the drawn (zero-gradient) batch, as a plain step would
+            batch = kept.size() == 0 ? drawn : kept;
+            extra.put("dropped_groups", (double) (sampled.size() - batch.size()));
+            extra.put("sampled_groups", (double) sampled.size());
         }
         List<RewardGroup> rewardGroups = rewardGroups(batch);
         List<GroupAdvantages> advantages = advantage.advantages(rewardGroups, progress);
-        double[] references = referenceBaselines(batch, step, progress);
-        TokenWeights.Result weights = tokenWeights.weigh(policy, manager, batch.prompts(), batch.groups(), advantages,
-                batch.correct());
+        double[] references = referenceBaselines(batch, plan, step, progress);
+        TokenWeights.Result weights = tokenWeights.weigh(policy, manager, batch.rolloutPrompts(), batch.groups(),
+                advantages, batch.correct());
         List<float[][]> tokenAdvantages = weights.tokenAdvantages();
         if (settings.signals().topEntropyQuantile() < 1) {
             double threshold = TopEntropyTokens.threshold(batch.groups(), advantages, settings.signals().topEntropyQuantile());
             tokenAdvantages = TopEntropyTokens.filter(batch.groups(), tokenAdvantages, threshold);
             extra.put("entropy_threshold", threshold);
         }
-        PolicyUpdate.Result updated = update.run(batch, advantages, tokenAdvantages, step);
+        PolicyUpdate.Result updated = update.run(batch, advantages, tokenAdvantages, step, plan.learningRate(),
+                plan.temperature());
         double wallMs = (System.nanoTime() - t0) / 1e6;
 
         SignFlips.Judgement flips = SignFlips.judge(advantages, references);
@@ -108,31 +135,146 @@ public final class GrpoStep {
         extra.put("flip_counted", (double) flips.counted());
         allWrongWithGradient(batch, advantages).ifPresent(v -> extra.put("all_wrong_nonzero_adv_frac", v));
         List<GroupAdvantages> drawnAdvantages = advantages;
-        if (dynamicSampling != null) {
+        if (batch != drawn) {
             drawnAdvantages = advantage.advantages(rewardGroups(drawn), progress);
             Outcomes trained = outcomes(batch, advantages);
             extra.put("filtered_reward_mean", trained.rewardMean());
             extra.put("filtered_accuracy", trained.accuracy());
             extra.put("filtered_zero_adv_frac", trained.zeroAdvFrac());
         }
-        List<GroupRecord> records = records(batch, rewardGroups, advantages, flips, tokenAdvantages, weights.thr(),
-                updated);
+        planner.observe(step, observed(sampled, batch, advantages));
+        List<GroupRecord> records = records(step, plan.editVersion(), batch, rewardGroups, advantages, flips,
+                tokenAdvantages, weights.thr(), updated);
         return new Outcome(metrics(step, outcomes(drawn, drawnAdvantages), updated, wallMs, extra), records,
                 updated.nonFinite());
     }
 
-    private ScoredBatch sampleAndScore(List<Example> examples, int step, int purpose) {
-        return sampleAndScore(examples, settings.sampling().groupSize() + extraRollouts, step, purpose);
+    /** Indices of the first {@code limit} groups the planner (and the variant's dynamic sampling) keeps. */
+    private List<Integer> kept(ScoredBatch b, int limit) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < b.size() && out.size() < limit; p++) {
+            PromptSampler.GroupOutcome g = outcome(b, p);
+            if (planner.keeps(g) && !(variantDynamicSampling && g.rewardsAllEqual())) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
-    private ScoredBatch sampleAndScore(List<Example> examples, int groupSize, int step, int purpose) {
-        SamplingSettings sampling = new SamplingSettings(settings.sampling().temperature(), settings.sampling().topP(),
-                settings.sampling().maxNewTokens(), settings.sampling().kvCache());
-        List<int[]> prompts = encodePrompts(policy, examples);
-        List<List<SampledCompletion>> groups = policy.sample(prompts, groupSize, sampling,
-                Seeds.derive(settings.schedule().seed(), step, purpose));
+    private PromptSampler.GroupOutcome outcome(ScoredBatch b, int p) {
+        List<RewardScorer.Scored> g = b.scores().get(p);
+        double[] totals = new double[g.size()];
+        int correct = 0;
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = rewards.total(g.get(i).components());
+            correct += g.get(i).verdict() == Verdict.CORRECT ? 1 : 0;
+        }
+        return new PromptSampler.GroupOutcome(b.examples().get(p), totals, correct, b.plans().get(p).tier());
+    }
+
+    /** What the planner learns from the step: every sampled group, trained on or dropped. */
+    private List<StepPlanner.Observed> observed(ScoredBatch sampled, ScoredBatch batch,
+                                                List<GroupAdvantages> advantages) {
+        Map<StepPlanner.PlannedGroup, Integer> trainedAt = new java.util.IdentityHashMap<>();
+        for (int p = 0; p < batch.size(); p++) {
+            trainedAt.put(batch.plans().get(p), p);
+        }
+        List<StepPlanner.Observed> out = new ArrayList<>();
+        List<boolean[]> correct = sampled.correct();
+        for (int p = 0; p < sampled.size(); p++) {
+            PromptSampler.GroupOutcome g = outcome(sampled, p);
+            Integer at = trainedAt.get(sampled.plans().get(p));
+            boolean zero = at != null ? advantages.get(at).allZero() : g.rewardsAllEqual();
+            out.add(new StepPlanner.Observed(sampled.plans().get(p), g.rewards(), correct.get(p), zero, at != null));
+        }
+        return out;
+    }
+
+    /**
+     * Samples every planned group (groups of one size in one batched call) and scores it. A group with a hinted
+     * replacement gets {@code rollouts − 1} rollouts from its own prompt and one from the hinted prompt, last.
+     */
+    private ScoredBatch sampleAndScore(List<StepPlanner.PlannedGroup> planned, StepPlanner.StepPlan plan, int step,
+                                       int purpose) {
+        return sampleAndScore(planned, plan, step, purpose, extraRollouts);
+    }
+
+    private ScoredBatch sampleAndScore(List<StepPlanner.PlannedGroup> planned, StepPlanner.StepPlan plan, int step,
+                                       int purpose, int extraRollouts) {
+        SamplingSettings sampling = new SamplingSettings(plan.temperature(), settings.sampling().topP(),
+                plan.maxNewTokens(), settings.sampling().kvCache());
+        List<Example> examples = planned.stream().map(StepPlanner.PlannedGroup::example).toList();
+        List<int[]> prompts = encode(planned.stream().map(StepPlanner.PlannedGroup::prompt).toList(), examples);
+        int[] sizes = new int[planned.size()];
+        for (int p = 0; p < sizes.length; p++) {
+            StepPlanner.PlannedGroup g = planned.get(p);
+            sizes[p] = g.rollouts() + extraRollouts - (g.hasHintedRollout() ? 1 : 0);
+        }
+        List<List<SampledCompletion>> groups = sampleBySize(prompts, sizes, sampling, step, purpose);
+        List<List<int[]>> rolloutPrompts = new ArrayList<>();
+        List<Integer> hinted = new ArrayList<>();
+        for (int p = 0; p < planned.size(); p++) {
+            List<int[]> rp = new ArrayList<>();
+            for (int i = 0; i < sizes[p]; i++) {
+                rp.add(prompts.get(p));
+            }
+            rolloutPrompts.add(rp);
+            if (planned.get(p).hasHintedRollout()) {
+                hinted.add(p);
+            }
+        }
+        if (!hinted.isEmpty()) {
+            List<int[]> hintedPrompts = encode(hinted.stream().map(p -> planned.get(p).hintedPrompt()).toList(),
+                    hinted.stream().map(examples::get).toList());
+            List<List<SampledCompletion>> extra = policy.sample(hintedPrompts, 1, sampling,
+                    Seeds.derive(settings.schedule().seed(), step, Seeds.HINTED + purpose));
+            for (int k = 0; k < hinted.size(); k++) {
+                int p = hinted.get(k);
+                List<SampledCompletion> g = new ArrayList<>(groups.get(p));
+                g.add(extra.get(k).get(0));
+                groups.set(p, g);
+                rolloutPrompts.get(p).add(hintedPrompts.get(k));
+            }
+        }
         List<List<String>> texts = decode(groups);
-        return new ScoredBatch(examples, prompts, groups, texts, score(examples, texts));
+        return new ScoredBatch(examples, prompts, groups, texts, score(examples, texts), planned, rolloutPrompts);
+    }
+
+    /**
+     * One batched sampling call per distinct group size; the common case, one size, draws with the same seed as a
+     * single call would, so a run without hints or rollout allocation samples exactly as before.
+     */
+    private List<List<SampledCompletion>> sampleBySize(List<int[]> prompts, int[] sizes, SamplingSettings sampling,
+                                                       int step, int purpose) {
+        List<List<SampledCompletion>> out = new ArrayList<>(java.util.Collections.nCopies(prompts.size(), null));
+        Map<Integer, List<Integer>> bySize = new java.util.LinkedHashMap<>();
+        for (int p = 0; p < sizes.length; p++) {
+            bySize.computeIfAbsent(sizes[p], k -> new ArrayList<>()).add(p);
+        }
+        int k = 0;
+        for (Map.Entry<Integer, List<Integer>> e : bySize.entrySet()) {
+            List<Integer> idx = e.getValue();
+            List<List<SampledCompletion>> got = policy.sample(idx.stream().map(prompts::get).toList(), e.getKey(),
+                    sampling, Seeds.derive(settings.schedule().seed(), step, Seeds.SIZE * k + purpose));
+            for (int j = 0; j < idx.size(); j++) {
+                out.set(idx.get(j), got.get(j));
+            }
+            k++;
+        }
+        return out;
+    }
+
+    private List<int[]> encode(List<String> texts, List<Example> examples) {
+        List<int[]> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                out.add(policy.encodePrompt(texts.get(i)));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("example '" + examples.get(i).id() + "', field 'prompt': "
+                        + ex.getMessage(), ex);
+            }
+        }
+        return out;
     }
 
     static List<int[]> encodePrompts(PolicyModel policy, List<Example> batch) {
@@ -203,7 +345,7 @@ public final class GrpoStep {
      * so that their mean is of r̃, the reward as the estimator sees it (shaped where it shapes), like the rollouts it
      * judges.
      */
-    private double[] referenceBaselines(ScoredBatch batch, int step, double progress) {
+    private double[] referenceBaselines(ScoredBatch batch, StepPlanner.StepPlan plan, int step, double progress) {
         double[] out = new double[batch.size()];
         Arrays.fill(out, Double.NaN);
         switch (settings.signals().flipReference()) {
@@ -221,8 +363,10 @@ public final class GrpoStep {
                     }
                 }
                 if (!stale.isEmpty()) {
-                    ScoredBatch probes = sampleAndScore(batch.select(stale).examples(), settings.signals().probeRollouts(), step,
-                            Seeds.PROBE);
+                    // probes judge the policy on the problem itself: no hint, the step's temperature
+                    List<StepPlanner.PlannedGroup> plain = batch.select(stale).examples().stream()
+                            .map(e -> StepPlanner.PlannedGroup.plain(e, settings.signals().probeRollouts())).toList();
+                    ScoredBatch probes = sampleAndScore(plain, plan, step, Seeds.PROBE, 0);
                     List<GroupAdvantages> seen = advantage.advantages(rewardGroups(probes), progress);
                     for (int k = 0; k < stale.size(); k++) {
                         signFlips.recordProbe(probes.examples().get(k).id(), step,
@@ -308,27 +452,39 @@ public final class GrpoStep {
         return allWrong == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) withGradient / allWrong);
     }
 
-    private List<GroupRecord> records(ScoredBatch batch, List<RewardGroup> rewardGroups,
+    private List<GroupRecord> records(int step, int editVersion, ScoredBatch batch, List<RewardGroup> rewardGroups,
                                       List<GroupAdvantages> advantages, SignFlips.Judgement flips,
                                       List<float[][]> tokenAdvantages, List<float[][]> thr, PolicyUpdate.Result update) {
         List<GroupRecord> out = new ArrayList<>();
         for (int p = 0; p < batch.size(); p++) {
             Example ex = batch.examples().get(p);
+            StepPlanner.PlannedGroup plan = batch.plans().get(p);
             GroupAdvantages a = advantages.get(p);
             double[] totals = rewardGroups.get(p).totals();
+            boolean full = settings.schedule().keepsFullTrace(step, p);
+            int size = batch.groups().get(p).size();
             List<RolloutRecord> rs = new ArrayList<>();
-            for (int i = 0; i < batch.groups().get(p).size(); i++) {
+            for (int i = 0; i < size; i++) {
                 SampledCompletion s = batch.groups().get(p).get(i);
                 RewardScorer.Scored sc = batch.scores().get(p).get(i);
-                float[] adv = a.keep()[i] ? tokenAdvantages.get(p)[i] : new float[s.length()];
-                float[] tokenThr = thr == null || thr.get(p) == null ? null : thr.get(p)[i];
-                long key = PolicyUpdate.key(p, i);
-                TokenTrace trace = new TokenTrace(s.tokens(), s.logProbs(), s.entropies(), adv,
-                        update.currentLogProbs().get(key), update.clipped().get(key), tokenThr);
+                TokenTrace trace;
+                if (full) {
+                    float[] adv = a.keep()[i] ? tokenAdvantages.get(p)[i] : new float[s.length()];
+                    float[] tokenThr = thr == null || thr.get(p) == null ? null : thr.get(p)[i];
+                    long key = PolicyUpdate.key(p, i);
+                    trace = new TokenTrace(s.tokens(), s.logProbs(), s.entropies(), adv,
+                            update.currentLogProbs().get(key), update.clipped().get(key), tokenThr);
+                } else {
+                    trace = TokenTrace.idsOnly(s.tokens()); // thinned: the text stays decodable by its own tokenizer
+                }
+                boolean hinted = plan.hasHintedRollout() && i == size - 1;
                 rs.add(new RolloutRecord(i, batch.texts().get(p).get(i), totals[i], sc.named(), sc.failed(),
-                        sc.verdict(), a.advantages()[i], a.keep()[i], s.truncated(), trace, flips.flipped().get(p)[i]));
+                        sc.verdict(), a.advantages()[i], a.keep()[i], s.truncated(), trace, flips.flipped().get(p)[i],
+                        hinted ? plan.hintedTier() : plan.tier(),
+                        hinted ? policy.renderPrompt(plan.hintedPrompt()) : null));
             }
-            out.add(new GroupRecord(p, ex.id(), ex.prompt(), ex.answer(), a.baseline(), rs));
+            out.add(new GroupRecord(p, ex.id(), ex.prompt(), ex.answer(), a.baseline(), rs, plan.tier(),
+                    policy.renderPrompt(plan.prompt()), editVersion));
         }
         return out;
     }

@@ -75,11 +75,25 @@ final class PolicyUpdate {
     }
 
     /** The key of rollout {@code rollout} of group {@code group} in the result's maps. */
+    /** The sampling temperature of the step being updated (set by {@link #run}; training is single-threaded). */
+    private double temperature;
+
     static long key(int group, int rollout) {
         return ((long) group << 32) | rollout;
     }
 
     Result run(ScoredBatch batch, List<GroupAdvantages> advantages, List<float[][]> tokenAdvantages, int step) {
+        return run(batch, advantages, tokenAdvantages, step, settings.optimisation().learningRate(),
+                settings.sampling().temperature());
+    }
+
+    /**
+     * @param learningRate this step's Adam step size
+     * @param temperature  the temperature the batch was sampled at: π_θ and π_ref are scored at it
+     */
+    Result run(ScoredBatch batch, List<GroupAdvantages> advantages, List<float[][]> tokenAdvantages, int step,
+               double learningRate, double temperature) {
+        this.temperature = temperature;
         List<Row> rows = rows(batch, advantages, tokenAdvantages);
         Map<Long, float[]> current = new HashMap<>();
         Map<Long, byte[]> clipped = new HashMap<>();
@@ -107,7 +121,7 @@ final class PolicyUpdate {
                     }
                     partLoss += value;
                 }
-                double gradNorm = optimizer.step(settings.optimisation().learningRate(), settings.optimisation().maxGradNorm());
+                double gradNorm = optimizer.step(learningRate, settings.optimisation().maxGradNorm());
                 if (!Double.isFinite(gradNorm)) {
                     // the optimiser skipped the update; counted like a non-finite loss
                     return new Result(Double.NaN, metricSums, true, gradNorm, current, clipped);
@@ -166,7 +180,6 @@ final class PolicyUpdate {
     private double microBatch(List<Row> micro, int sequences, long activeTokens, boolean onPolicy, boolean last,
                               Map<Long, float[]> current, Map<Long, byte[]> clipped, double weight,
                               Map<String, Double> metricSums) {
-        double temperature = settings.sampling().temperature();
         List<int[]> prompts = micro.stream().map(Row::prompt).toList();
         List<int[]> completions = micro.stream().map(Row::completion).toList();
         try (NDManager mb = manager.newSubManager()) {
@@ -206,7 +219,7 @@ final class PolicyUpdate {
             for (int i = 0; i < batch.groups().get(p).size(); i++) {
                 SampledCompletion c = batch.groups().get(p).get(i);
                 if (advantages.get(p).keep()[i] && c.length() > 0) {
-                    rows.add(new Row(key(p, i), batch.prompts().get(p), c.tokens(), c.logProbs(),
+                    rows.add(new Row(key(p, i), batch.rolloutPrompts().get(p).get(i), c.tokens(), c.logProbs(),
                             tokenAdvantages.get(p)[i]));
                 }
             }

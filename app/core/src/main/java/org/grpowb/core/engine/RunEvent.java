@@ -1,5 +1,6 @@
 package org.grpowb.core.engine;
 
+import org.grpowb.core.run.EditRecord;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.StepRecord;
 
@@ -26,6 +27,21 @@ public sealed interface RunEvent {
 
     /** The update of a step was skipped because its loss was NaN or infinite. */
     record NonFiniteLoss(long runId, int step, int inARow) implements RunEvent {
+    }
+
+    /**
+     * A live edit took effect at the boundary before step {@code step}: groups from that step on are sampled under
+     * {@code version}.
+     */
+    record EditApplied(long runId, int step, EditRecord edit, int version) implements RunEvent {
+    }
+
+    /** A live edit was refused at the boundary before step {@code step}; the run goes on as it was. */
+    record EditRefused(long runId, int step, EditRecord edit, String reason) implements RunEvent {
+    }
+
+    /** The curriculum moved to stage {@code stage} ({@code name}), trained from step {@code step} on. */
+    record StageChanged(long runId, int step, int stage, String name) implements RunEvent {
     }
 
     /** The run ended: {@code status} is {@code done}, {@code stopped} or {@code failed}. */

@@ -14,6 +14,10 @@ final class Seeds {
     static final int SHUFFLE = 6;
     /** Dynamic-sampling round r uses purpose {@code RESAMPLE + r}. */
     static final int RESAMPLE = 100;
+    /** A step's hinted replacement rollouts, for a draw of purpose p, use purpose {@code HINTED + p}. */
+    static final int HINTED = 10_000;
+    /** Groups of the k-th distinct size after the first, for a draw of purpose p, use {@code SIZE * k + p}. */
+    static final int SIZE = 100_000;
 
     private Seeds() {
     }

@@ -26,7 +26,7 @@ final class ThrOfStep {
      * Per group, its THR, or null for a group without (no correct completion, or no wrong one); the whole list is null
      * when the model exposes no features.
      */
-    static List<GroupThr> compute(PolicyModel policy, NDManager manager, List<int[]> prompts,
+    static List<GroupThr> compute(PolicyModel policy, NDManager manager, List<List<int[]>> prompts,
                                   List<List<SampledCompletion>> groups, List<GroupAdvantages> advantages,
                                   List<boolean[]> correct, double tauBeta) {
         List<int[]> promptRows = new ArrayList<>();
@@ -35,8 +35,9 @@ final class ThrOfStep {
         List<double[]> adv = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
             List<int[]> groupTokens = new ArrayList<>();
-            for (SampledCompletion c : groups.get(g)) {
-                promptRows.add(prompts.get(g));
+            for (int i = 0; i < groups.get(g).size(); i++) {
+                SampledCompletion c = groups.get(g).get(i);
+                promptRows.add(prompts.get(g).get(i));
                 completionRows.add(c.tokens());
                 groupTokens.add(c.tokens());
             }

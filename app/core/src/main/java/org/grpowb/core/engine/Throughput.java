@@ -76,11 +76,13 @@ public final class Throughput {
             throws IOException {
         GradMode.offForThisThread();
         TrainingSettings ts = project.training();
-        List<Example> batch = new PromptSampler(project.data().train(), ts.schedule().seed(), ts.sampling().promptsPerStep()).pick(1);
+        // the prompts training's first step draws, hints rendered in
+        List<String> batch = Steering.of(project).plan(1).groups().stream().map(StepPlanner.PlannedGroup::prompt)
+                .toList();
         ComputeDevice device = ComputeDevice.current();
         try (NDManager base = NDManager.newBaseManager(device.device());
              PolicyModel policy = opener.open(base)) {
-            List<int[]> prompts = GrpoStep.encodePrompts(policy, batch);
+            List<int[]> prompts = batch.stream().map(policy::encodePrompt).toList();
             SamplingSettings kv = new SamplingSettings(ts.sampling().temperature(), ts.sampling().topP(), ts.sampling().maxNewTokens(), true);
             SamplingSettings noKv = new SamplingSettings(ts.sampling().temperature(), ts.sampling().topP(), ts.sampling().maxNewTokens(), false);
             List<List<SampledCompletion>> groups = policy.sample(prompts, ts.sampling().groupSize(), kv, 0); // warm-up

@@ -69,7 +69,7 @@ final class TokenWeights {
         return recordThr || p != 0 || dominantOnly;
     }
 
-    Result weigh(PolicyModel policy, NDManager manager, List<int[]> prompts, List<List<SampledCompletion>> groups,
+    Result weigh(PolicyModel policy, NDManager manager, List<List<int[]>> prompts, List<List<SampledCompletion>> groups,
                  List<GroupAdvantages> advantages, List<boolean[]> correct) {
         List<GroupThr> step = needsThr()
                 ? ThrOfStep.compute(policy, manager, prompts, groups, advantages, correct, tauBeta) : null;

@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.grpowb.api.GrpoVariant;
 import org.grpowb.api.MemoryNeeds;
@@ -15,8 +20,10 @@ import org.grpowb.api.Settings;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.TrainingSettings;
+import org.grpowb.core.run.EditRecord;
 import org.grpowb.core.run.EvalRecord;
 import org.grpowb.core.run.RunInfo;
+import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
 import org.grpowb.core.store.CheckpointRow;
 import org.grpowb.core.store.RunStore;
@@ -179,16 +186,28 @@ public final class TrainingRun {
                 optimizer.load(ckpts.optimizerFile(fromStep));
                 signFlips.load(ckpts.signFlipsFile(fromStep));
             }
+            Steering steering = Steering.of(project);
+            Map<Integer, List<EditRecord>> replay = new TreeMap<>();
+            if (fromStep > 0) {
+                // what edits set is replayed from the store; what steps taught comes from the checkpoint
+                for (EditRecord e : store.appliedEdits(runId)) {
+                    if (e.step() <= fromStep) {
+                        steering.apply(e, e.step());
+                    } else {
+                        replay.computeIfAbsent(e.step(), k -> new ArrayList<>()).add(e);
+                    }
+                }
+                steering.load(ckpts.dir(fromStep), stepMetrics(store.metrics(runId), fromStep));
+            }
             Evaluator evaluator = new Evaluator(project.data().eval(), ts.schedule().evalExamples(), rewards, ts.sampling().maxNewTokens(),
                     ts.schedule().evalPassK(), ts.sampling().temperature());
             GrpoStep grpo = new GrpoStep(policy, reference, optimizer, variant.advantage(vs), variant.loss(vs),
-                    variant.extraRollouts(vs), variant.dynamicSampling(vs), rewards, project.data().train(), signFlips,
-                    ts, base);
+                    variant.extraRollouts(vs), variant.dynamicSampling(vs), rewards, steering, signFlips, ts, base);
             LOG.info("run {}: {} on {}", runId, variant.name(), policy.describe());
             emit(new RunEvent.Started(runId, fromStep + 1, ts.schedule().steps(), project.resolvedConfig().toString()));
 
             if (fromStep == 0) {
-                Path dir = ckpts.save(0, policy, optimizer, signFlips);
+                Path dir = ckpts.save(0, policy, optimizer, signFlips, steering::save);
                 writer.recordCheckpoint(runId, 0, dir.toString());
                 before = evaluate(writer, runId, 0, evaluator, policy);
             } else {
@@ -206,10 +225,17 @@ public final class TrainingRun {
                     step--;
                     break;
                 }
+                applyEdits(runId, step, steering, replay.getOrDefault(step, List.of()));
                 GrpoStep.Outcome out = grpo.run(step);
                 StepRecord record = new StepRecord(runId, out.metrics(), out.groups());
                 writer.appendStep(record);
                 emit(new RunEvent.StepCompleted(runId, record));
+                if (steering.afterStep(step, curriculumMetrics(out.metrics()))) {
+                    int at = steering.stage().stage();
+                    String name = steering.curriculum().curriculum().stages().get(at).name();
+                    LOG.info("run {}: curriculum stage {} ('{}') from step {}", runId, at, name, step + 1);
+                    emit(new RunEvent.StageChanged(runId, step + 1, at, name));
+                }
                 if (out.nonFinite()) {
                     nonFiniteInARow++;
                     emit(new RunEvent.NonFiniteLoss(runId, step, nonFiniteInARow));
@@ -227,7 +253,7 @@ public final class TrainingRun {
                     evaluate(writer, runId, step, evaluator, policy);
                 }
                 if (step % ts.schedule().checkpointEvery() == 0 || step == ts.schedule().steps()) {
-                    Path dir = ckpts.save(step, policy, optimizer, signFlips);
+                    Path dir = ckpts.save(step, policy, optimizer, signFlips, steering::save);
                     writer.recordCheckpoint(runId, step, dir.toString());
                     emit(new RunEvent.CheckpointSaved(runId, step, dir.toString()));
                 }
@@ -256,6 +282,52 @@ public final class TrainingRun {
         RunSummary summary = new RunSummary(runId, status, step, before, after, (System.nanoTime() - t0) / 1e9, message);
         emit(new RunEvent.Finished(runId, summary));
         return summary;
+    }
+
+    /**
+     * At the boundary before {@code step}: first the edits the run applied here before it was resumed (replayed, not
+     * recorded again), then every pending edit in the order it was submitted, each applied or refused.
+     */
+    private void applyEdits(long runId, int step, Steering steering, List<EditRecord> replay) {
+        for (EditRecord e : replay) {
+            steering.apply(e, step);
+        }
+        for (EditRecord e : store.pendingEdits(runId)) {
+            try {
+                int version = steering.apply(e, step);
+                store.markEditApplied(e.id(), step, version);
+                LOG.info("run {}: edit {} ({}) applied before step {}: version {}", runId, e.id(), e.kind(), step,
+                        version);
+                emit(new RunEvent.EditApplied(runId, step, e, version));
+            } catch (RuntimeException bad) {
+                String reason = bad.getMessage() == null ? bad.toString() : bad.getMessage();
+                store.markEditRefused(e.id(), step, reason);
+                LOG.warn("run {}: edit {} ({}) refused before step {}: {}", runId, e.id(), e.kind(), step, reason);
+                emit(new RunEvent.EditRefused(runId, step, e, reason));
+            }
+        }
+    }
+
+    /** The metrics a curriculum's stage rules read. */
+    private static Map<String, Double> curriculumMetrics(StepMetrics m) {
+        Map<String, Double> out = new HashMap<>();
+        out.put("accuracy", m.accuracy());
+        out.put("reward_mean", m.rewardMean());
+        out.put("zero_adv_frac", m.zeroAdvFrac());
+        return out;
+    }
+
+    private static List<Map<String, Double>> stepMetrics(List<StepMetrics> stored, int upTo) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (StepMetrics m : stored) {
+            if (m.step() <= upTo) {
+                while (out.size() < m.step() - 1) {
+                    out.add(Map.of());
+                }
+                out.add(curriculumMetrics(m));
+            }
+        }
+        return out;
     }
 
     private void markFailed(long runId, Exception e) {

@@ -7,6 +7,8 @@ import org.grpowb.api.GrpoVariant;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.RewardFunction;
 import org.grpowb.api.Settings;
+import org.grpowb.core.curriculum.CurriculumConfig;
+import org.grpowb.core.hints.HintsConfig;
 
 /**
  * A loaded, validated project: everything a run needs, with every plugin resolved and every setting in bounds.
@@ -20,11 +22,13 @@ import org.grpowb.api.Settings;
  * @param rewards        reward functions with their weights
  * @param training       trainer settings
  * @param sft            warm-start settings
+ * @param hints          the hint policy, its settings and the hints file ({@code hints:})
+ * @param curriculum     the curriculum's stages and its prompt sampler ({@code curriculum:})
  * @param resolvedConfig the whole resolved configuration, as stored with each run
  */
 public record Project(Path dir, Path file, String name, Dataset data, ModelChoice model, VariantChoice variant,
-                      List<RewardChoice> rewards, TrainingSettings training, SftSettings sft,
-                      ObjectNode resolvedConfig) {
+                      List<RewardChoice> rewards, TrainingSettings training, SftSettings sft, HintsConfig hints,
+                      CurriculumConfig curriculum, ObjectNode resolvedConfig) {
 
     public Project {
         rewards = List.copyOf(rewards);

@@ -19,6 +19,10 @@ import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.RewardFunction;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
+import org.grpowb.core.curriculum.CurriculumConfig;
+import org.grpowb.core.curriculum.CurriculumFormatException;
+import org.grpowb.core.hints.HintsConfig;
+import org.grpowb.core.hints.HintsConfigException;
 import org.grpowb.core.plugin.PluginRegistry;
 
 /**
@@ -39,7 +43,7 @@ import org.grpowb.core.plugin.PluginRegistry;
 public final class ProjectLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("name", "description", "data", "model", "variant", "rewards",
-            "training", "sft");
+            "training", "sft", "hints", "curriculum");
 
     private final PluginRegistry plugins;
 
@@ -104,7 +108,28 @@ public final class ProjectLoader {
         if (data.train().isEmpty()) {
             throw yaml.error("/data/train", "the training split has no examples");
         }
-        return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft, sftFrom), resolved);
+        HintsConfig hints;
+        try {
+            hints = HintsConfig.parse(root.get("hints"), dir, file.getFileName().toString());
+        } catch (HintsConfigException e) {
+            throw yaml.error(e.pointer(), e.problem());
+        }
+        resolved.set("hints", hints.toJson());
+        CurriculumConfig curriculum;
+        try {
+            curriculum = CurriculumConfig.parse(root.get("curriculum"), file.getFileName().toString());
+            for (int i = 0; i < curriculum.curriculum().stages().size(); i++) {
+                curriculum.curriculum().candidates(i, data.train());
+            }
+        } catch (CurriculumFormatException e) {
+            throw yaml.error(e.pointer(), e.getMessage().substring(e.getMessage().indexOf(e.pointer())
+                    + e.pointer().length() + 2));
+        } catch (IllegalArgumentException e) {
+            throw yaml.error("/curriculum/stages", e.getMessage());
+        }
+        resolved.set("curriculum", curriculum.toJson());
+        return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft, sftFrom), hints,
+                curriculum, resolved);
     }
 
     private static void applyOverrides(Path file, ObjectNode root, Map<String, Object> overrides) {

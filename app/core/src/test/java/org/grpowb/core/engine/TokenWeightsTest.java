@@ -88,7 +88,11 @@ class TokenWeightsTest {
             Arrays.fill(keep, true);
             advantages.add(new GroupAdvantages(ADVANTAGES[g], keep, 0, new double[size]));
         }
-        return new TokenWeights(settings).weigh(policy, manager, prompts, groups, advantages,
+        List<List<int[]>> rolloutPrompts = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            rolloutPrompts.add(java.util.Collections.nCopies(groups.get(g).size(), prompts.get(g)));
+        }
+        return new TokenWeights(settings).weigh(policy, manager, rolloutPrompts, groups, advantages,
                 Arrays.asList(CORRECT));
     }
 

@@ -203,6 +203,11 @@ public final class HfCausalLm extends DecoderPolicy {
     }
 
     @Override
+    public String renderPrompt(String prompt) {
+        return prompting.promptFormat().render(prompt);
+    }
+
+    @Override
     public int contextLength() {
         return prompting.context();
     }

@@ -39,6 +39,9 @@ public record LengthBudget(int from, int to) {
         if (budget < 1) {
             throw new IllegalArgumentException("budget must be at least 1 token, got " + budget);
         }
-        return -Math.min(1.0, Math.max(0, length - budget) / (double) budget);
+        if (length <= budget) {
+            return 0.0; // not −0.0
+        }
+        return -Math.min(1.0, (length - budget) / (double) budget);
     }
 }

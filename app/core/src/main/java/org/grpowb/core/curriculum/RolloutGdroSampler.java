@@ -69,7 +69,8 @@ public final class RolloutGdroSampler implements PromptSampler {
 
     /**
      * Rollouts per prompt: n_i ∝ √(p_i(1 − p_i)), Σ n_i = k·G exactly, 2 ≤ n_i ≤ max(maxRollouts, G).
-     * All-zero scores (every prompt solved or hopeless) split the budget evenly.
+     * All-zero scores (every prompt solved or hopeless) split the budget evenly; budget the capped prompts cannot
+     * take goes evenly to the others.
      */
     static int[] allocate(double[] passRates, int groupSize, int maxRollouts) {
         int k = passRates.length;
@@ -123,6 +124,28 @@ public final class RolloutGdroSampler implements PromptSampler {
             }
             if (!pinned) {
                 break;
+            }
+        }
+        // every prompt with a positive score at the cap and budget left over: the rest (solved or hopeless prompts
+        // pinned at the minimum) share it evenly, up to the cap; k·G ≤ k·cap guarantees it fits
+        double residual = total;
+        for (double v : share) {
+            residual -= v;
+        }
+        while (residual > 1e-9) {
+            int below = 0;
+            for (double v : share) {
+                if (v < hi - 1e-9) {
+                    below++;
+                }
+            }
+            double each = residual / below;
+            for (int i = 0; i < k; i++) {
+                if (share[i] < hi - 1e-9) {
+                    double add = Math.min(each, hi - share[i]);
+                    share[i] += add;
+                    residual -= add;
+                }
             }
         }
         int[] n = new int[k];

@@ -16,10 +16,28 @@ import java.util.Set;
  * <p>A problem: someone starts with a number of things, then 1, 2 or 3 events each add or take away a few, then the
  * question asks how many they have. Every running total stays in [0, {@value #MAX_TOTAL}], so no one gives away
  * more than they have and answers have at most two digits. Each line carries, besides {@code id}, {@code prompt} and
- * {@code answer}: {@code level} (the number of operations), {@code expression} (the arithmetic the story spells,
- * e.g. {@code 7+5-3}, which a test recomputes) and {@code hint} (the solution in words, step by step: material for
- * hints and curricula). The eval split holds {@value #EVAL_PER_LEVEL} problems per level, none of whose prompts
- * occurs in the training split.
+ * {@code answer}: {@code level} (the number of operations), {@code difficulty} ({@code easy}, {@code medium},
+ * {@code hard} for levels 1, 2, 3: the name a curriculum stage selects by), {@code expression} (the arithmetic the
+ * story spells, e.g. {@code 7+5-3}, which a test recomputes), {@code hint} (the solution in words, step by step) and
+ * {@code hints}: Scaf-GRPO's three tiers of in-prompt hints (Zhang et al., arXiv:2510.19807), each helping more than
+ * the last and none giving the answer away, since a hint that states the answer teaches copying, not solving:
+ * <ol>
+ *   <li>knowledge: what the story's operations mean, the same sentence for every problem with the same mix of
+ *       adding and taking away ("More adds, else take away.");</li>
+ *   <li>planning: the strategy ("In order." for several operations, "One step." for one);</li>
+ *   <li>solution: the first step, in the notation of {@code expression}. With two or three operations it is worked
+ *       out ({@code 14-2=12.}); with one operation, whose result is the answer, it is the operation without its
+ *       result ({@code 14-2.}), and so it is for a three-step problem whose last two steps cancel, where the first
+ *       result is the answer too.</li>
+ * </ol>
+ * The hints are terse because they must fit the model's context: the tokenizer (448 tokens, learned from the prompts)
+ * spells a word it has not seen nearly letter by letter, and the longest level-3 prompt with all three tiers through
+ * the default template ({@code Hint: {hints}\n{prompt}}) comes to 91 tokens in the ChatML turn, within the project's
+ * context of 96 with room for the answer (two digits and the end-of-turn token). The sentences one would write for
+ * a person ("Start with 14. Take away 2 to get 12.") would take it past 100.
+ * The hints use no randomness, so the problems (ids, prompts, answers, order) are those the generator wrote before
+ * it wrote hints. The eval split holds {@value #EVAL_PER_LEVEL} problems per level, none of whose prompts occurs in
+ * the training split.
  */
 public final class MakeData {
 
@@ -58,7 +76,32 @@ public final class MakeData {
     static final List<String> QUESTIONS = List.of("How many %2$s does %3$s have now?",
             "How many %2$s does %1$s have now?", "How many %2$s does %3$s have in the end?");
 
-    record Problem(int level, String prompt, int answer, String expression, String hint) {
+    /** Tier 1, by the operations' mix. */
+    static final String ADDS_AND_TAKES = "More adds, else take away.";
+    static final String ADDS = "More adds.";
+    static final String TAKES = "They all take away.";
+
+    /** Tier 2, by the number of operations. */
+    static final String ONE_STEP = "One step.";
+    static final String STEPS = "In order.";
+
+    static final List<String> DIFFICULTY = List.of("easy", "medium", "hard");
+
+    record Problem(int level, String prompt, int answer, String expression, String hint, List<String> hints) {
+    }
+
+    /** The three tiers of hints; see the class comment. */
+    static List<String> hints(int start, List<Integer> changes, int answer) {
+        boolean adds = changes.stream().anyMatch(c -> c > 0);
+        boolean takes = changes.stream().anyMatch(c -> c < 0);
+        String concept = adds && takes ? ADDS_AND_TAKES : adds ? ADDS : TAKES;
+        String strategy = changes.size() == 1 ? ONE_STEP : STEPS;
+        int first = changes.get(0);
+        String operation = start + (first > 0 ? "+" : "-") + Math.abs(first);
+        int firstResult = start + first;
+        String firstStep = changes.size() > 1 && firstResult != answer ? operation + "=" + firstResult + "."
+                : operation + ".";
+        return List.of(concept, strategy, firstStep);
     }
 
     static Problem problem(Random r, int level) {
@@ -69,6 +112,8 @@ public final class MakeData {
                 total, things));
         StringBuilder expression = new StringBuilder(Integer.toString(total));
         StringBuilder hint = new StringBuilder("Start with " + total + ".");
+        int start = total;
+        List<Integer> changes = new ArrayList<>();
         for (int op = 0; op < level; op++) {
             int amount = 1 + r.nextInt(9);
             // a coin flip between adding and taking away, unless only one keeps the total in [0, MAX_TOTAL] (both
@@ -78,6 +123,7 @@ public final class MakeData {
             prompt.append(' ').append(String.format(events.get(r.nextInt(events.size())), p.subject(), p.object(),
                     amount));
             int next = gain ? total + amount : total - amount;
+            changes.add(gain ? amount : -amount);
             expression.append(gain ? '+' : '-').append(amount);
             hint.append(gain ? " Add " + amount + " to get " + next + "." : " Take away " + amount + " to get " + next
                     + ".");
@@ -86,13 +132,15 @@ public final class MakeData {
         prompt.append(' ').append(String.format(QUESTIONS.get(r.nextInt(QUESTIONS.size())), p.name(), things,
                 p.subject().toLowerCase()));
         hint.append(" The answer is ").append(total).append('.');
-        return new Problem(level, prompt.toString(), total, expression.toString(), hint.toString());
+        return new Problem(level, prompt.toString(), total, expression.toString(), hint.toString(),
+                hints(start, changes, total));
     }
 
     static String json(String id, Problem p) {
         return "{\"id\": \"" + id + "\", \"prompt\": \"" + p.prompt() + "\", \"answer\": \"" + p.answer()
-                + "\", \"level\": " + p.level() + ", \"expression\": \"" + p.expression() + "\", \"hint\": \""
-                + p.hint() + "\"}";
+                + "\", \"level\": " + p.level() + ", \"difficulty\": \"" + DIFFICULTY.get(p.level() - 1)
+                + "\", \"expression\": \"" + p.expression() + "\", \"hint\": \"" + p.hint() + "\", \"hints\": ["
+                + String.join(", ", p.hints().stream().map(h -> "\"" + h + "\"").toList()) + "]}";
     }
 
     public static void main(String[] args) throws IOException {

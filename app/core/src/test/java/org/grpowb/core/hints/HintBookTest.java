@@ -130,4 +130,21 @@ class HintBookTest {
         assertEquals(List.of("Double 5.", "Say \"ten\"."), read.hints("c"));
         assertEquals(0, read.tiers("a"));
     }
+
+    /** The word-problems sample as shipped: three tiers for every problem, the first step of train-2-0 worked out. */
+    @Test
+    void theWordProblemsSampleHasThreeTiersForEveryProblem() {
+        List<Example> train = Dataset.readJsonl(Path.of("../../sample-projects/word-problems/data/train.jsonl"),
+                "train", "train");
+        HintBook book = HintBook.of(train);
+        assertEquals(6000, train.size());
+        for (Example e : train) {
+            assertEquals(3, book.tiers(e.id()), e.id());
+        }
+        Example second = train.get(1);
+        assertEquals("train-2-0", second.id());
+        assertEquals("medium", second.fields().get("difficulty"));
+        assertEquals("Hint: More adds, else take away. In order. 3+9=12.\n" + second.prompt(),
+                HintedPrompt.render(second.prompt(), book.hints(second.id()), 3, HintedPrompt.DEFAULT_TEMPLATE));
+    }
 }

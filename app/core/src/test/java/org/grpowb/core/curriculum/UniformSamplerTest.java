@@ -32,16 +32,6 @@ class UniformSamplerTest {
         }
     }
 
-    @Test
-    void theWalkIsTheEnginesWalk() {
-        // with the whole split as candidates the sampler walks as org.grpowb.core.engine.PromptSampler did
-        List<Example> examples = six.stream().map(Candidate::example).toList();
-        var engine = new org.grpowb.core.engine.PromptSampler(examples, 42, 3);
-        for (int step = 1; step <= 6; step++) {
-            assertEquals(engine.pick(step).stream().map(Example::id).toList(),
-                    Rounds.ids(sampler.draw(Rounds.first(step, 3, six, 42))), "step " + step);
-        }
-    }
 
     @Test
     void aStepIsAFunctionOfSeedStepAndCandidates() {

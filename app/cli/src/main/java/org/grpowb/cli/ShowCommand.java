@@ -18,7 +18,10 @@ import org.grpowb.core.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code grpowb show}: one step's groups, rollouts and per-token values. */
+/**
+ * {@code grpowb show}: one step's groups, rollouts and per-token values. A thinned trace has its token ids without
+ * values: its tokens are shown with their text only, and the JSON says {@code "trace_values": false}.
+ */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a step's groups, rollouts and tokens.")
 final class ShowCommand implements Callable<Integer> {
 
@@ -82,6 +85,9 @@ final class ShowCommand implements Callable<Integer> {
             go.put("prompt", g.prompt());
             go.put("answer", g.answer());
             go.put("baseline", g.baseline());
+            go.put("hint_tier", g.hintTier());
+            go.put("edit_version", g.editVersion());
+            go.put("rendered_prompt", g.renderedPrompt()); // null: not kept (a step stored before schema version 2)
             ArrayNode rs = go.putArray("rollouts");
             for (RolloutRecord r : g.rollouts()) {
                 ObjectNode ro = rs.addObject();
@@ -90,18 +96,29 @@ final class ShowCommand implements Callable<Integer> {
                 ro.put("reward", r.reward());
                 ro.set("rewards", om.valueToTree(r.rewards()));
                 ro.put("reward_failed", r.rewardFailed());
-                ro.put("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
+                ro.put("verdict", verdict(r));
                 ro.put("advantage", r.advantage());
                 ro.put("kept", r.kept());
                 ro.put("truncated", r.truncated());
                 ro.put("flipped", r.flipped());
+                ro.put("hint_tier", r.hintTier());
+                if (r.renderedPrompt() != null) {
+                    ro.put("rendered_prompt", r.renderedPrompt()); // absent: the group's
+                }
                 ArrayNode toks = ro.putArray("tokens");
                 TokenTrace t = r.trace();
+                if (t == null) {
+                    continue;
+                }
+                ro.put("trace_values", t.hasValues());
                 float[] ratios = t.ratios();
                 for (int i = 0; i < t.length(); i++) {
                     ObjectNode to = toks.addObject();
                     to.put("id", t.tokenIds()[i]);
                     to.put("text", codec.tokenText(t.tokenIds()[i]));
+                    if (!t.hasValues()) {
+                        continue; // a thinned trace kept the ids only
+                    }
                     to.put("logprob", t.logProbs()[i]);
                     if (t.currentLogProbs() != null) {
                         to.put("logprob_current", t.currentLogProbs()[i]);
@@ -123,20 +140,37 @@ final class ShowCommand implements Callable<Integer> {
         return root.toString();
     }
 
+    // a rollout no verifier could judge has no verdict
+    private static String verdict(RolloutRecord r) {
+        return r.verdict() == null ? null : r.verdict().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static void print(StepRecord rec, TokenCodec codec) {
         var m = rec.metrics();
         System.out.printf("run %d step %d: reward %.3f±%.3f  accuracy %.1f%%  loss %.4f  kl %.4f  entropy %.3f  "
                         + "clip %.3f  zero-adv groups %.0f%%%n", rec.runId(), m.step(), m.rewardMean(), m.rewardStd(),
                 100 * m.accuracy(), m.loss(), m.kl(), m.entropy(), m.clipFrac(), 100 * m.zeroAdvFrac());
         for (GroupRecord g : rec.groups()) {
-            System.out.printf("%ngroup %d  %s  prompt \"%s\"  answer %s  baseline %.3f%n", g.index(), g.promptId(),
-                    g.prompt(), g.answer(), g.baseline());
+            System.out.printf("%ngroup %d  %s  prompt \"%s\"  answer %s  baseline %.3f%s%s%n", g.index(), g.promptId(),
+                    g.prompt(), g.answer(), g.baseline(), g.hintTier() == 0 ? "" : "  hint tier " + g.hintTier(),
+                    g.editVersion() == 0 ? "" : "  edit version " + g.editVersion());
             for (RolloutRecord r : g.rollouts()) {
                 System.out.printf("  [%d] %-10s reward %6.3f  A %+.3f  %s%s%s%s%n", r.index(), "\"" + r.completion() + "\"",
-                        r.reward(), r.advantage(), r.verdict().name().toLowerCase(java.util.Locale.ROOT),
+                        r.reward(), r.advantage(), verdict(r),
                         r.kept() ? "" : " (masked)", r.rewardFailed() ? " (reward failed)" : "",
                         r.flipped() ? " SIGN FLIPPED" : "");
                 TokenTrace t = r.trace();
+                if (t == null) {
+                    continue;
+                }
+                if (!t.hasValues()) {
+                    StringBuilder ids = new StringBuilder("      (values not kept: trace thinned) ");
+                    for (int i = 0; i < t.length(); i++) {
+                        ids.append(i == 0 ? "" : " | ").append(codec.tokenText(t.tokenIds()[i]));
+                    }
+                    System.out.println(ids);
+                    continue;
+                }
                 float[] ratios = t.ratios();
                 StringBuilder sb = new StringBuilder("      ");
                 for (int i = 0; i < t.length(); i++) {

@@ -5,8 +5,8 @@ package org.grpowb.core.run;
  *
  * <p>A <em>thin</em> trace keeps the token ids only ({@link #idsOnly}): a store that thins old steps to save space
  * still shows which tokens were sampled. Its {@code logProbs}, {@code entropies}, {@code advantages},
- * {@code currentLogProbs}, {@code clipped} and {@code thr} are all null and {@link #hasValues()} is false; readers check
- * it before reading values.
+ * {@code currentLogProbs}, {@code clipped} and {@code thr} are all null and {@link #hasValues()} is false; readers
+ * check it before reading values.
  *
  * @param tokenIds        completion token ids (EOS included when sampled)
  * @param logProbs        log π_old of each token at sampling time; null in a thin trace

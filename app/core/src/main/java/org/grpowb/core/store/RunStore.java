@@ -68,7 +68,12 @@ public final class RunStore implements AutoCloseable {
         this.steps = new StepRows(conn, file);
     }
 
-    /** Opens the store at {@code file}, creating the file, its folders and the schema when missing. */
+    /**
+     * Opens the store at {@code file}, creating the file, its folders and the schema when missing and upgrading an
+     * older schema in place ({@link StoreSchema}'s migrations).
+     *
+     * @throws StoreException when the file's schema is newer than {@link #SCHEMA_VERSION}, naming the file
+     */
     public static RunStore open(Path file) {
         Path abs = file.toAbsolutePath();
         try {

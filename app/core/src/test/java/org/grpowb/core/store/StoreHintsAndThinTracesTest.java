@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Version 2's rows: hint tiers, rendered prompts and edit versions on groups and rollouts, thin traces, prompt visits. */
+/** Version 2's rows: hint tiers, rendered prompts, edit versions on groups and rollouts; thin traces; prompt visits. */
 class StoreHintsAndThinTracesTest {
 
     @TempDir

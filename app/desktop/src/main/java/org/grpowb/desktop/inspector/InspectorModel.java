@@ -207,6 +207,10 @@ public final class InspectorModel {
     public String tokenDetails(int rollout, int token) {
         TokenTrace t = rollout(rollout).trace();
         String raw = tokenText(rollout, token);
+        if (!t.hasValues()) {
+            return String.format(Locale.ROOT, "rollout %d token %d \"%s\" (id %d) · %s", rollout, token, escape(raw),
+                    t.tokenIds()[token], THINNED);
+        }
         String cur = t.currentLogProbs() == null ? "—" : fmt(t.currentLogProbs()[token]);
         String ratio = t.currentLogProbs() == null ? "—"
                 : fmt(Math.exp((double) t.currentLogProbs()[token] - t.logProbs()[token]));
@@ -217,6 +221,15 @@ public final class InspectorModel {
                         + " · entropy %s · advantage %s · clipped %s · THR %s",
                 rollout, token, escape(raw), t.tokenIds()[token], fmt(t.logProbs()[token]), cur, ratio,
                 fmt(t.entropies()[token]), fmt(t.advantages()[token]), clipped, thr);
+    }
+
+    /** What a rollout whose trace was thinned to token ids says in place of its values. */
+    public static final String THINNED = "values not kept for this rollout (traces thinned)";
+
+    /** Whether a rollout of the shown group has token ids but no values: its tokens are drawn uncoloured. */
+    public boolean thinned(int rollout) {
+        TokenTrace t = rollout(rollout).trace();
+        return t != null && !t.hasValues();
     }
 
     /** Number format of {@link #tokenDetails}: four decimals, {@code Locale.ROOT}. */

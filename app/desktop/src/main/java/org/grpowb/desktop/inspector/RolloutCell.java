@@ -17,6 +17,7 @@ final class RolloutCell extends ListCell<RolloutRecord> {
     private final Label title = new Label();
     private final Label flip = new Label("⇅ flip");
     private final Label masked = new Label("masked");
+    private final Label thinned = new Label(InspectorModel.THINNED);
     private final Label completion = new Label();
     private final TokenStrip strip;
     private final VBox box;
@@ -30,17 +31,20 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         title.getStyleClass().add("rollout-header");
         flip.getStyleClass().add("rollout-flip");
         masked.getStyleClass().add("rollout-masked");
+        thinned.getStyleClass().add("rollout-thinned");
         strip = new TokenStrip(model, rows, t -> onHover.accept(strip().rollout(), t));
         flip.setStyle("-fx-text-fill: white; -fx-background-color: #c51b7d; -fx-padding: 0 4 0 4;"
                 + " -fx-font-weight: bold;");
         masked.setStyle("-fx-text-fill: white; -fx-background-color: #636363; -fx-padding: 0 4 0 4;");
+        thinned.setStyle("-fx-text-fill: -fx-mid-text-color; -fx-font-style: italic;");
+        thinned.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         title.setStyle("-fx-font-family: 'Monospaced';");
         completion.setStyle("-fx-text-fill: -fx-mid-text-color;");
         completion.setMinWidth(0);
         title.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the completion gives way, never the numbers
         HBox.setHgrow(completion, Priority.ALWAYS);
         completion.setMaxWidth(Double.MAX_VALUE);
-        HBox header = new HBox(8, title, flip, masked, completion);
+        HBox header = new HBox(8, title, flip, masked, thinned, completion);
         header.setMinWidth(0);
         box = new VBox(3, header, strip);
         box.setMinWidth(0);
@@ -59,13 +63,14 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         return strip;
     }
 
-    /** One part of the row: "tokens" (the canvas), "header", "flip" or "masked". */
+    /** One part of the row: "tokens" (the canvas), "header", "flip", "masked" or "thinned". */
     javafx.scene.Node part(String name) {
         return switch (name) {
             case "tokens" -> strip.canvas();
             case "header" -> title;
             case "flip" -> flip;
             case "masked" -> masked;
+            case "thinned" -> thinned;
             default -> throw new IllegalArgumentException("no part " + name + " in a rollout row");
         };
     }
@@ -89,6 +94,9 @@ final class RolloutCell extends ListCell<RolloutRecord> {
         flip.setManaged(r.flipped());
         masked.setVisible(!r.kept());
         masked.setManaged(!r.kept());
+        boolean thin = model.thinned(i);
+        thinned.setVisible(thin);
+        thinned.setManaged(thin);
         completion.setText(InspectorModel.oneLine(r.completion()));
         strip.setRollout(i);
         box.setPrefWidth(contentWidth(getWidth()));

@@ -39,8 +39,14 @@ public enum Signal {
         return scale;
     }
 
-    /** The values this signal colours, one per token; null when the trace does not carry them. */
+    /**
+     * The values this signal colours, one per token; null when the trace does not carry them, as a thinned trace
+     * ({@link TokenTrace#hasValues()} false) carries none.
+     */
     public float[] values(TokenTrace t) {
+        if (!t.hasValues()) {
+            return null;
+        }
         return switch (this) {
             case ADVANTAGE -> t.advantages();
             case LOGPROB -> t.logProbs();

@@ -62,6 +62,23 @@ class InspectorModelTest {
     }
 
     @Test
+    void aThinnedRolloutHasItsTokensButNoValuesUnderAnySignal() {
+        model.setStep(Steps.withAThinTrace());
+        assertTrue(model.thinned(1));
+        assertTrue(!model.thinned(0));
+        for (Signal s : Signal.values()) {
+            model.setSignal(s);
+            assertNull(model.values(1), s.label());
+            assertEquals(ColourScale.MISSING, model.colourAt(1, 0), s.label());
+        }
+        model.setSignal(Signal.ADVANTAGE);
+        assertEquals(0.5, model.value(0, 0), 1e-6, "the full rollout beside it keeps its colour");
+        assertEquals("t2", model.tokenText(1, 1));
+        assertEquals("rollout 1 token 1 \"t2\" (id 2) · values not kept for this rollout (traces thinned)",
+                model.tokenDetails(1, 1));
+    }
+
+    @Test
     void stepWideScaleSpansEveryGroup() {
         model.setStep(Steps.small());
         model.setSignal(Signal.LOGPROB);

@@ -79,6 +79,22 @@ class InspectorViewTest extends ApplicationTest {
     }
 
     @Test
+    void aThinnedRolloutSaysItsValuesWereNotKeptAndItsTokensStillHover() {
+        show(Steps.withAThinTrace());
+        assertTrue(onFx(() -> view.rolloutPart(1, "thinned").isVisible()));
+        assertFalse(onFx(() -> view.rolloutPart(0, "thinned").isVisible()));
+        assertEquals(InspectorModel.THINNED, onFx(() -> ((Label) view.rolloutPart(1, "thinned")).getText()));
+        assertClose(ColourScale.MISSING, pixelOfToken(1, 1)); // uncoloured
+        assertClose(model.colourAt(0, 1), pixelOfToken(0, 1));
+
+        Bounds b = onFx(() -> view.tokenBounds(1, 1));
+        moveTo(new Point2D(b.getCenterX(), b.getCenterY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("rollout 1 token 1 \"t2\" (id 2) · " + InspectorModel.THINNED,
+                lookup("#tokenDetails").queryAs(Label.class).getText());
+    }
+
+    @Test
     void switchingTheSignalRecoloursTheToken() {
         show(Steps.small());
         Color advantage = pixelOfToken(0, 0);

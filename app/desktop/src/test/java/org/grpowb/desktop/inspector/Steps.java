@@ -80,6 +80,18 @@ final class Steps {
         return new StepRecord(1, metrics(42), List.of(new GroupRecord(0, "big", "A long prompt", "42", 0.5, rs)));
     }
 
+    /**
+     * One group of two rollouts of the tokens " the", "t2": rollout 0 with values (advantage +0.5 on both), rollout 1
+     * thinned to its token ids.
+     */
+    static StepRecord withAThinTrace() {
+        int[] ids = {1, 2};
+        List<RolloutRecord> rs = List.of(rollout(0, "the t2", 0.5, true, false, ids),
+                new RolloutRecord(1, "the t2", 0, Map.of(), false, Verdict.INCORRECT, -0.5, true, false,
+                        TokenTrace.idsOnly(ids), false));
+        return new StepRecord(1, metrics(3), List.of(new GroupRecord(0, "thin", "Thin", "", 0, rs)));
+    }
+
     /** One group of one rollout of the given token ids. */
     static StepRecord ofIds(int... ids) {
         return ofRollouts(new double[] {0.5}, ids);

@@ -88,6 +88,10 @@ public final class GrpoStep {
         Map<String, Double> extra = new HashMap<>();
         extra.put("learning_rate", plan.learningRate());
         extra.put("temperature", plan.temperature());
+        extra.put("edit_version", (double) plan.editVersion());
+        extra.put("curriculum_stage", (double) plan.stage());
+        extra.put("hinted_groups_frac", plan.groups().stream().filter(g -> g.tier() > 0 || g.hasHintedRollout())
+                .count() / (double) plan.groups().size());
         int rounds = Math.max(planner.maxRefillRounds(),
                 variantDynamicSampling ? settings.sampling().maxResampleRounds() : 0);
         List<Integer> keptIdx = kept(drawn, drawn.size());

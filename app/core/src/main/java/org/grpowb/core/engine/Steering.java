@@ -133,7 +133,7 @@ final class Steering implements StepPlanner {
         if (groups.isEmpty()) {
             throw new IllegalStateException("prompt sampler '" + sampler.name() + "' drew no prompts at step " + step);
         }
-        return new StepPlan(groups, learningRate, temperature, maxNewTokens(), version);
+        return new StepPlan(groups, learningRate, temperature, maxNewTokens(), version, stage.stage());
     }
 
     @Override

@@ -55,9 +55,10 @@ interface StepPlanner {
      * @param temperature   this step's sampling temperature
      * @param maxNewTokens  this step's completion budget (a curriculum stage may lower it)
      * @param editVersion   the run's edit version in force
+     * @param stage         the curriculum stage the step trains in (0-based)
      */
     record StepPlan(List<PlannedGroup> groups, double learningRate, double temperature, int maxNewTokens,
-                    int editVersion) {
+                    int editVersion, int stage) {
         public StepPlan {
             groups = List.copyOf(groups);
         }

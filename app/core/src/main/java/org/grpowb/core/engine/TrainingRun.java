@@ -50,6 +50,8 @@ public final class TrainingRun {
     private final RunStore store;
     private final Consumer<RunEvent> listener;
     private volatile boolean stopRequested;
+    /** The policy being trained, while it trains: {@link #renderPrompt} reads its chat template. */
+    private volatile PolicyModel livePolicy;
     private final Object pauseLock = new Object();
     private boolean paused;
 
@@ -63,6 +65,16 @@ public final class TrainingRun {
     public void requestStop() {
         stopRequested = true;
         resumeTraining();
+    }
+
+    /**
+     * The exact text the policy is given for a prompt text (hint included): the model's chat template rendered
+     * around it, for a chat model. Empty while no policy is loaded (before the run starts, after it ends). Safe from
+     * any thread: rendering reads only the template.
+     */
+    public Optional<String> renderPrompt(String prompt) {
+        PolicyModel p = livePolicy;
+        return p == null ? Optional.empty() : Optional.of(p.renderPrompt(prompt));
     }
 
     /** Holds the loop before its next step (the current step finishes first). Safe from any thread. */
@@ -204,6 +216,7 @@ public final class TrainingRun {
             GrpoStep grpo = new GrpoStep(policy, reference, optimizer, variant.advantage(vs), variant.loss(vs),
                     variant.extraRollouts(vs), variant.dynamicSampling(vs), rewards, steering, signFlips, ts, base);
             LOG.info("run {}: {} on {}", runId, variant.name(), policy.describe());
+            livePolicy = policy;
             emit(new RunEvent.Started(runId, fromStep + 1, ts.schedule().steps(), project.resolvedConfig().toString()));
 
             if (fromStep == 0) {
@@ -264,6 +277,7 @@ public final class TrainingRun {
             if (status.equals("done")) {
                 after = evaluate(writer, runId, step, evaluator, policy);
             }
+            livePolicy = null;
             writer.setStatus(runId, status);
             writer.flush();
             if (reference != null) {
@@ -279,6 +293,7 @@ public final class TrainingRun {
             message = e.getMessage() == null ? e.toString() : e.getMessage();
             markFailed(runId, e);
         }
+        livePolicy = null;
         RunSummary summary = new RunSummary(runId, status, step, before, after, (System.nanoTime() - t0) / 1e9, message);
         emit(new RunEvent.Finished(runId, summary));
         return summary;

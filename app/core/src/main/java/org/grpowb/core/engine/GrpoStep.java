@@ -89,6 +89,9 @@ public final class GrpoStep {
         extra.put("learning_rate", plan.learningRate());
         extra.put("temperature", plan.temperature());
         extra.put("edit_version", (double) plan.editVersion());
+        if (plan.lengthBudget() > 0) {
+            extra.put("length_budget", (double) plan.lengthBudget());
+        }
         extra.put("curriculum_stage", (double) plan.stage());
         extra.put("hinted_groups_frac", plan.groups().stream().filter(g -> g.tier() > 0 || g.hasHintedRollout())
                 .count() / (double) plan.groups().size());
@@ -241,7 +244,8 @@ public final class GrpoStep {
             }
         }
         List<List<String>> texts = decode(groups);
-        return new ScoredBatch(examples, prompts, groups, texts, score(examples, texts), planned, rolloutPrompts);
+        return new ScoredBatch(examples, prompts, groups, texts, score(examples, groups, texts, plan.lengthBudget()),
+                planned, rolloutPrompts);
     }
 
     /**
@@ -302,16 +306,20 @@ public final class GrpoStep {
     }
 
     /** Scores every completion of every group in one concurrent, time-boxed batch of reward calls. */
-    private List<List<RewardScorer.Scored>> score(List<Example> batch, List<List<String>> texts) {
+    private List<List<RewardScorer.Scored>> score(List<Example> batch, List<List<SampledCompletion>> groups,
+                                                  List<List<String>> texts, int lengthBudget) {
         List<Example> exs = new ArrayList<>();
         List<String> flatTexts = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
         for (int p = 0; p < batch.size(); p++) {
-            for (String t : texts.get(p)) {
+            for (int i = 0; i < texts.get(p).size(); i++) {
                 exs.add(batch.get(p));
-                flatTexts.add(t);
+                flatTexts.add(texts.get(p).get(i));
+                lengths.add(groups.get(p).get(i).length());
             }
         }
-        List<RewardScorer.Scored> flat = rewards.score(exs, flatTexts);
+        List<RewardScorer.Scored> flat = rewards.score(exs, flatTexts,
+                lengths.stream().mapToInt(Integer::intValue).toArray(), lengthBudget);
         List<List<RewardScorer.Scored>> out = new ArrayList<>();
         int k = 0;
         for (List<String> g : texts) {

@@ -15,6 +15,7 @@ import org.grpowb.api.Example;
 import org.grpowb.api.RewardResult;
 import org.grpowb.api.ScoreRange;
 import org.grpowb.api.Verdict;
+import org.grpowb.core.curriculum.LengthBudget;
 import org.grpowb.core.project.Project;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,28 @@ public final class RewardScorer implements AutoCloseable {
     private final long timeoutMs;
     private final ExecutorService pool;
 
+    /** The name of the length term a curriculum's shrinking length budget adds to every rollout's rewards. */
+    public static final String LENGTH_BUDGET = "length_budget";
+
+    /**
+     * The length term's weight: 1 (ours), the weight of a verifier's pass/fail, so a completion twice over budget
+     * loses as much as a wrong answer and one within it loses nothing.
+     */
+    static final double LENGTH_BUDGET_WEIGHT = 1.0;
+
+    private final boolean lengthBudget;
+
     public RewardScorer(List<Project.RewardChoice> rewards, long timeoutMs) {
+        this(rewards, timeoutMs, false);
+    }
+
+    /**
+     * @param lengthBudget add the {@value #LENGTH_BUDGET} component ({@link LengthBudget#penalty}, in [−1, 0]) after
+     *                     the functions' own; it is 0 where no budget is given
+     */
+    public RewardScorer(List<Project.RewardChoice> rewards, long timeoutMs, boolean lengthBudget) {
         this.rewards = List.copyOf(rewards);
+        this.lengthBudget = lengthBudget;
         List<Double> w = new ArrayList<>();
         List<ScoreRange> ranges = new ArrayList<>();
         for (Project.RewardChoice r : rewards) {
@@ -50,6 +71,11 @@ public final class RewardScorer implements AutoCloseable {
                 w.add(r.weight());
                 ranges.add(range);
             }
+        }
+        if (lengthBudget) {
+            componentNames.add(LENGTH_BUDGET);
+            w.add(LENGTH_BUDGET_WEIGHT);
+            ranges.add(new ScoreRange(-1, 0));
         }
         this.weights = w.stream().mapToDouble(Double::doubleValue).toArray();
         this.ranges = ranges.toArray(ScoreRange[]::new);
@@ -85,6 +111,14 @@ public final class RewardScorer implements AutoCloseable {
 
     /** Scores completions of examples (same order); all calls of the batch run concurrently under one deadline each. */
     public List<Scored> score(List<Example> examples, List<String> completions) {
+        return score(examples, completions, null, 0);
+    }
+
+    /**
+     * The same, with each completion's length in tokens and the step's length budget in tokens, for the
+     * {@value #LENGTH_BUDGET} component (ignored without it; {@code lengths} null or {@code budget} 0: no term).
+     */
+    public List<Scored> score(List<Example> examples, List<String> completions, int[] lengths, int budget) {
         List<List<Future<RewardResult>>> futures = new ArrayList<>();
         for (int i = 0; i < completions.size(); i++) {
             Example ex = examples.get(i);
@@ -140,6 +174,11 @@ public final class RewardScorer implements AutoCloseable {
                 } else if (res.verdict() != Verdict.UNVERIFIED && verdict != Verdict.INCORRECT) {
                     verdict = res.verdict();
                 }
+            }
+            if (lengthBudget) {
+                double v = lengths == null || budget <= 0 ? 0.0 : LengthBudget.penalty(lengths[i], budget);
+                comps[k] = v;
+                named.put(LENGTH_BUDGET, v);
             }
             if (failed && verdict == Verdict.UNVERIFIED) {
                 verdict = Verdict.INCORRECT;

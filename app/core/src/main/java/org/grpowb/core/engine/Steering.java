@@ -133,7 +133,9 @@ final class Steering implements StepPlanner {
         if (groups.isEmpty()) {
             throw new IllegalStateException("prompt sampler '" + sampler.name() + "' drew no prompts at step " + step);
         }
-        return new StepPlan(groups, learningRate, temperature, maxNewTokens(), version, stage.stage());
+        int budget = curriculum.lengthBudget() == null ? 0
+                : curriculum.lengthBudget().budget(step, settings.schedule().steps());
+        return new StepPlan(groups, learningRate, temperature, maxNewTokens(), version, stage.stage(), budget);
     }
 
     @Override

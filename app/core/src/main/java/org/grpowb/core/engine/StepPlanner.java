@@ -56,9 +56,10 @@ interface StepPlanner {
      * @param maxNewTokens  this step's completion budget (a curriculum stage may lower it)
      * @param editVersion   the run's edit version in force
      * @param stage         the curriculum stage the step trains in (0-based)
+     * @param lengthBudget  the step's length budget in tokens for the length reward term, 0 for none
      */
     record StepPlan(List<PlannedGroup> groups, double learningRate, double temperature, int maxNewTokens,
-                    int editVersion, int stage) {
+                    int editVersion, int stage, int lengthBudget) {
         public StepPlan {
             groups = List.copyOf(groups);
         }

@@ -185,7 +185,8 @@ public final class TrainingRun {
         String message = "";
         try (NDManager base = NDManager.newBaseManager(ComputeDevice.current().device());
              StoreWriter writer = StoreWriter.open(store.file());
-             RewardScorer rewards = new RewardScorer(project.rewards(), ts.schedule().rewardTimeoutMs())) {
+             RewardScorer rewards = new RewardScorer(project.rewards(), ts.schedule().rewardTimeoutMs(),
+                     project.curriculum().lengthBudget() != null)) {
             PolicyModel policy = fromStep == 0 ? initialPolicy(base) : loadPolicy(base, ckpts.policyDir(fromStep));
             PolicyModel reference = null;
             if (variant.needsReference(vs)) {

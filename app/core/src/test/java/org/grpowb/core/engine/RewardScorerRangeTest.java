@@ -39,6 +39,27 @@ class RewardScorerRangeTest {
     private static final Example EXAMPLE = new Example("e1", "p", "a", Map.of());
 
     @Test
+    void aLengthBudgetAddsItsTermAgainstTheStepsBudget() {
+        try (RewardScorer scorer = new RewardScorer(List.of(
+                new Project.RewardChoice(new NumberReward("a", new ScoreRange(-1, 5)), 2.0, Settings.empty())), 1000,
+                true)) {
+            assertEquals(List.of("a", RewardScorer.LENGTH_BUDGET), scorer.componentNames());
+            // within budget 0; 6 tokens against 4: -(6 - 4)/4; 12 against 4 is clipped at -1
+            List<RewardScorer.Scored> s = scorer.score(List.of(EXAMPLE, EXAMPLE, EXAMPLE), List.of("1", "1", "1"),
+                    new int[] {3, 6, 12}, 4);
+            assertEquals(0.0, s.get(0).components()[1]);
+            assertEquals(-0.5, s.get(1).components()[1]);
+            assertEquals(-1.0, s.get(2).components()[1]);
+            assertEquals(2.0 - 0.5, scorer.total(s.get(1).components()), 1e-12);
+            assertEquals(-0.5, s.get(1).named().get(RewardScorer.LENGTH_BUDGET));
+            // the best total is unchanged by a term whose best is 0
+            assertEquals(10.0, scorer.maxTotal(), 1e-12);
+            // no budget given (evaluation): no term
+            assertEquals(0.0, scorer.score(List.of(EXAMPLE), List.of("1")).get(0).components()[1]);
+        }
+    }
+
+    @Test
     void maxTotalTakesEachComponentAtTheEndOfItsRangeThatItsWeightFavours() {
         // 2 · 5 (positive weight: max of [-1, 5]) + (-0.5) · (-3) (negative weight: min of [-3, 4]) = 10 + 1.5
         try (RewardScorer scorer = new RewardScorer(List.of(

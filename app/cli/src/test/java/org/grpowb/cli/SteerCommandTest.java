@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.store.RunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,22 +106,9 @@ class SteerCommandTest {
 
     /** Waits until the child's run has stored step {@code step}; returns the run's id. */
     private static long waitForStep(Process child, Path storeFile, Path err, int step) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!Files.exists(storeFile)) {
-            assertTrue(child.isAlive(), "child exited early: " + Files.readString(err));
-            assertTrue(System.nanoTime() < deadline, "the child made no store");
-            Thread.sleep(20);
-        }
+        TrainSignalTest.stepsStored(child, storeFile, err, step);
         try (RunStore store = RunStore.open(storeFile)) {
-            while (true) {
-                List<RunInfo> runs = store.runs();
-                if (!runs.isEmpty() && runs.get(0).lastStep() >= step) {
-                    return runs.get(0).id();
-                }
-                assertTrue(child.isAlive(), "child exited early: " + Files.readString(err));
-                assertTrue(System.nanoTime() < deadline, "the child made no progress: " + Files.readString(err));
-                Thread.sleep(20);
-            }
+            return store.runs().get(0).id();
         }
     }
 

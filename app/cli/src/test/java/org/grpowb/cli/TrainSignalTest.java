@@ -85,7 +85,7 @@ class TrainSignalTest {
     }
 
     /** Waits until the child's run has stored at least {@code atLeast} steps; returns how many it has. */
-    private static int stepsStored(Process child, Path storeFile, Path err, int atLeast) throws Exception {
+    static int stepsStored(Process child, Path storeFile, Path err, int atLeast) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(storeFile)) {
             assertTrue(child.isAlive(), "child exited early: " + Files.readString(err));

@@ -42,6 +42,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 
 /**
@@ -168,7 +169,8 @@ public final class DashboardView extends BorderPane {
             c.chart().setNotify(false);
             try {
                 plot.clearDomainMarkers();
-                for (EditMarker e : next) {
+                for (int i = 0; i < next.size(); i++) {
+                    EditMarker e = next.get(i);
                     ValueMarker m = new ValueMarker(e.step(), EDIT, new BasicStroke(1f, BasicStroke.CAP_BUTT,
                             BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
                     m.setLabel(e.label());
@@ -176,6 +178,9 @@ public final class DashboardView extends BorderPane {
                     m.setLabelPaint(EDIT);
                     m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
                     m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                    m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+                    // edits a step or two apart would print their labels on top of each other: stagger them down
+                    m.setLabelOffset(new RectangleInsets(2 + 11 * (i % 3), 2, 2, 2));
                     plot.addDomainMarker(0, m, Layer.FOREGROUND, false);
                 }
             } finally {

@@ -71,9 +71,9 @@ public final class HintEditor extends SplitPane {
         });
         problems.setId("problems");
         problems.getColumns().setAll(List.of(
-                column("problem", 110, e -> e.id()),
-                column("difficulty", 80, e -> e.fields().getOrDefault("difficulty", "")),
-                column("tiers", 50, e -> String.valueOf(model.bookProperty().get().tiers(e.id())))));
+                column("problem", 90, e -> e.id()),
+                column("difficulty", 72, e -> e.fields().getOrDefault("difficulty", "")),
+                column("hints", 48, e -> String.valueOf(model.bookProperty().get().tiers(e.id())))));
         problems.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         problems.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> choose(now));
         VBox left = new VBox(4, filter, problems);
@@ -82,6 +82,7 @@ public final class HintEditor extends SplitPane {
 
         prompt.setId("problemPrompt");
         prompt.setWrapText(true);
+        prompt.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         tierRows.setId("hintTiers");
         Button add = new Button("Add tier");
         add.setId("addTier");
@@ -111,18 +112,21 @@ public final class HintEditor extends SplitPane {
         load.setId("loadHints");
         load.setOnAction(e -> loadFile());
         load.disableProperty().bind(model.liveProperty().not());
-        HBox tierBar = new HBox(6, new Label("Preview at tier"), tier, note);
+        HBox tierBar = new HBox(6, new Label("At tier"), tier);
         tierBar.setAlignment(Pos.CENTER_LEFT);
-        HBox actions = new HBox(6, add, apply, load);
+        javafx.scene.layout.FlowPane actions = new javafx.scene.layout.FlowPane(6, 4, add, apply, load);
         Label tiersTitle = new Label("Hint tiers (tier t shows hints 1..t)");
         tiersTitle.setStyle("-fx-font-weight: bold;");
         Label previewTitle = new Label("What the model sees");
         previewTitle.setStyle("-fx-font-weight: bold;");
-        VBox right = new VBox(6, prompt, tiersTitle, tierRows, actions, previewTitle, tierBar, preview);
+        HBox previewBar = new HBox(10, previewTitle, tierBar);
+        previewBar.setAlignment(Pos.CENTER_LEFT);
+        note.setWrapText(true);
+        VBox right = new VBox(6, prompt, tiersTitle, tierRows, actions, previewBar, preview, note);
         VBox.setVgrow(preview, Priority.ALWAYS);
         right.setPadding(new Insets(6));
         getItems().setAll(left, right);
-        setDividerPositions(0.38);
+        setDividerPositions(0.42);
 
         model.projectProperty().addListener((o, was, p) -> showProject(p));
         model.bookProperty().addListener((o, was, now) -> problems.refresh());

@@ -11,7 +11,6 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
-import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -64,7 +63,8 @@ public final class SteeringView extends BorderPane {
     private final TextField temperature = new TextField();
     private final TableView<EditRecord> editLog = new TableView<>();
     private final TableView<PromptStats.Row> promptTable = new TableView<>();
-    private final CheckBox onlyStuck = new CheckBox("only prompts stuck at zero advantage");
+    private final CheckBox onlyStuck = new CheckBox("only prompts stuck at zero advantage (last "
+            + PromptStats.STUCK_AFTER + "+ visits)");
 
     public SteeringView(SteeringModel model, LongWork work) {
         this.model = model;
@@ -82,16 +82,13 @@ public final class SteeringView extends BorderPane {
                         ? "Run " + model.runIdProperty().get() + " is not training (read-only): start a run to steer it"
                         : "No run: start a run to steer it",
                 model.liveProperty(), model.runIdProperty(), model.stepProperty(), model.versionProperty()));
-        VBox top = new VBox(4, header, knobs());
-        top.setPadding(new Insets(6));
-
-        SplitPane lower = new SplitPane(hints, logs());
-        lower.setDividerPositions(0.5);
         StageTimelineView timeline = new StageTimelineView(model);
-        SplitPane centre = new SplitPane(timeline, lower);
-        centre.setOrientation(Orientation.VERTICAL);
-        centre.setDividerPositions(0.3);
-        SplitPane.setResizableWithParent(timeline, false);
+        timeline.setMinHeight(BorderPane.USE_PREF_SIZE);
+        VBox top = new VBox(4, header, knobs(), timeline);
+        top.setPadding(new Insets(6, 6, 0, 6));
+
+        SplitPane centre = new SplitPane(hints, logs());
+        centre.setDividerPositions(0.52);
 
         Label status = new Label();
         status.setId("steerStatus");
@@ -182,13 +179,13 @@ public final class SteeringView extends BorderPane {
         editLog.setItems(model.edits());
         editLog.setPlaceholder(new Label("no edits yet"));
         editLog.getColumns().setAll(List.of(
-                column("#", 36, e -> String.valueOf(e.id())),
-                column("kind", 70, EditRecord::kind),
-                column("what", 200, SteeringView::summary),
+                column("#", 30, e -> String.valueOf(e.id())),
+                column("what", 260, SteeringView::summary),
                 statusColumn(),
-                column("step", 45, e -> e.step() == null ? "" : String.valueOf(e.step())),
-                column("version", 55, e -> e.version() == null ? "" : "v" + e.version()),
-                column("reason", 200, e -> e.reason() == null ? "" : e.reason())));
+                column("step", 48, e -> e.step() == null ? "" : String.valueOf(e.step())),
+                column("version", 60, e -> e.version() == null ? "" : "v" + e.version()),
+                column("reason", 160, e -> e.reason() == null ? "" : e.reason())));
+        editLog.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         editLog.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(EditRecord item, boolean empty) {
@@ -204,25 +201,26 @@ public final class SteeringView extends BorderPane {
         rows.predicateProperty().bind(Bindings.createObjectBinding(() -> onlyStuck.isSelected()
                 ? PromptStats.Row::stuck : r -> true, onlyStuck.selectedProperty()));
         promptTable.setItems(rows);
-        TableColumn<PromptStats.Row, String> spark = promptColumn("success by visit", 120,
+        promptTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<PromptStats.Row, String> spark = promptColumn("by visit", 100,
                 PromptStats.Row::sparkline);
         spark.setStyle("-fx-font-family: monospace;");
         promptTable.getColumns().setAll(List.of(
-                promptColumn("prompt", 100, PromptStats.Row::promptId),
-                promptColumn("visits", 50, r -> String.valueOf(r.visits())),
+                promptColumn("prompt", 90, PromptStats.Row::promptId),
+                promptColumn("visits", 48, r -> String.valueOf(r.visits())),
                 promptColumn("last tier", 60, r -> String.valueOf(r.lastTier())),
-                promptColumn("success", 60, r -> Double.isNaN(r.successRate()) ? "–"
+                promptColumn("success", 58, r -> Double.isNaN(r.successRate()) ? "–"
                         : String.format(Locale.ROOT, "%.0f%%", 100 * r.successRate())),
                 spark,
-                promptColumn("zero-adv streak", 100, r -> String.valueOf(r.zeroStreak()))));
+                promptColumn("zero-adv run", 85, r -> String.valueOf(r.zeroStreak()))));
         onlyStuck.setId("onlyStuck");
         Button refresh = new Button("Refresh");
         refresh.setId("refreshPrompts");
         refresh.setOnAction(e -> model.refreshPrompts());
         Label count = new Label();
-        count.textProperty().bind(Bindings.size(rows).asString("%d prompts").concat(
-                Bindings.createStringBinding(() -> " (double-click one to edit its hints)", rows)));
-        HBox bar = new HBox(8, onlyStuck, refresh, count);
+        count.textProperty().bind(Bindings.size(rows).asString("%d prompts · double-click one to edit its hints"));
+        count.setStyle("-fx-opacity: 0.7;");
+        FlowPane bar = new FlowPane(8, 4, onlyStuck, refresh, count);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         VBox prompts = new VBox(bar, promptTable);
@@ -284,6 +282,7 @@ public final class SteeringView extends BorderPane {
         TableColumn<EditRecord, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setPrefWidth(width);
+        c.setMinWidth(Math.min(width, 60));
         return c;
     }
 
@@ -292,6 +291,7 @@ public final class SteeringView extends BorderPane {
         TableColumn<PromptStats.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(value.apply(d.getValue())));
         c.setPrefWidth(width);
+        c.setMinWidth(Math.min(width, 48));
         return c;
     }
 }

@@ -17,10 +17,12 @@ import org.grpowb.core.run.StepRecord;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.dashboard.DashboardModel;
 import org.grpowb.desktop.dashboard.DashboardView;
+import org.grpowb.desktop.dashboard.EditMarker;
 import org.grpowb.desktop.inspector.InspectorModel;
 import org.grpowb.desktop.inspector.InspectorView;
 import org.grpowb.desktop.run.RunSession;
 import org.grpowb.desktop.shell.LongWork;
+import org.grpowb.desktop.steer.SteeringModel;
 
 /**
  * The live dashboard and the token inspector of the current run, fed once per frame. The inspector follows the newest
@@ -133,6 +135,7 @@ final class LiveViews {
         pendingStep = null;
         dashboardStale = false;
         dashboard.model().clear();
+        dashboard.showEdits(List.of());
         dashboard.refresh();
         recent.clear();
         following = true;
@@ -192,7 +195,7 @@ final class LiveViews {
         Path file = storeFile.get();
         RunCodecs known = codecs;
         record Loaded(List<StepMetrics> metrics, List<EvalRecord> evals, StepRecord last,
-                      RunCodecs.Decoding decoding) { }
+                      RunCodecs.Decoding decoding, List<EditMarker> edits) { }
         work.submit("Opening run " + runId, new Task<Loaded>() {
             @Override
             protected Loaded call() {
@@ -212,7 +215,7 @@ final class LiveViews {
                     updateMessage("reading its last step");
                     StepRecord last = metrics.isEmpty() ? null
                             : store.step(runId, metrics.get(metrics.size() - 1).step()).orElse(null);
-                    return new Loaded(metrics, evals, last, decoding);
+                    return new Loaded(metrics, evals, last, decoding, SteeringModel.markersOf(store.edits(runId)));
                 }
             }
         }, loaded -> {
@@ -223,6 +226,7 @@ final class LiveViews {
                 onDecodingProblem.accept(loaded.decoding().problem());
             }
             dashboard.model().append(loaded.metrics(), loaded.evals());
+            dashboard.showEdits(loaded.edits());
             dashboard.refresh();
             if (loaded.last() != null) {
                 following = false;

@@ -70,6 +70,8 @@ import org.grpowb.desktop.shell.Notifier;
 import org.grpowb.desktop.shell.Problem;
 import org.grpowb.desktop.shell.ProblemsView;
 import org.grpowb.desktop.shell.ShortcutsDialog;
+import org.grpowb.desktop.steer.SteeringModel;
+import org.grpowb.desktop.steer.SteeringView;
 
 /**
  * The main window's content, in the IDE mould: a project explorer on the left, editors in tabs in the centre, the run
@@ -100,6 +102,7 @@ public final class Workbench {
     private final WelcomeView welcome;
     private final Tab configTab = tab("Configuration", new Label("no project"));
     private final Tab historyTab;
+    private final SteeringView steering;
     private MenuBar menuBar;
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "GRPO Workbench");
@@ -141,6 +144,11 @@ public final class Workbench {
         this.recent = new RecentProjects(prefs);
         this.projectDir = projectDir;
         this.views = new LiveViews(session, work);
+        this.steering = new SteeringView(new SteeringModel(session, work, this::storeFile, edits -> {
+            if (views.storedRunId() < 0) {
+                views.dashboard().showEdits(edits); // a stored run on show has its own, read with it
+            }
+        }), work);
         this.history = new RunHistoryView(storeFile(), work);
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
@@ -212,6 +220,10 @@ public final class Workbench {
 
     RunConfigView config() {
         return config;
+    }
+
+    SteeringView steering() {
+        return steering;
     }
 
     RunHistoryView history() {
@@ -329,6 +341,7 @@ public final class Workbench {
             views.codecs(opened.codecs());
             config = new RunConfigView(opened.config());
             configTab.setContent(config);
+            steering.model().project(project);
             explorer.show(project, opened.files(), opened.jars(), opened.model());
             welcome.setRecent(recent.remember(dir));
             notifier.clearError();
@@ -660,12 +673,13 @@ public final class Workbench {
         }
         log("opening run " + runId + " from the store");
         views.openStored(runId);
+        steering.model().follow(runId);
         editors.getSelectionModel().select(0);
     }
 
     private TabPane buildEditors() {
         editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspectorPane()),
-                configTab, historyTab, welcomeTab);
+                tab("Steering", steering), configTab, historyTab, welcomeTab);
         editors.setId("editors");
         editors.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> showingViews(now));
         showingViews(editors.getSelectionModel().getSelectedItem());
@@ -711,6 +725,7 @@ public final class Workbench {
             }
         }
         views.accept(steps, evals, last);
+        steering.model().accept(events);
     }
 
     /** A stored run shown with a stand-in tokenizer: its text may be wrong, so the user is told, not only logged. */

@@ -37,8 +37,13 @@ import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 
 /**
  * A grid of small charts, one per {@link DashboardModel#CHARTED} metric, each drawing the model's decimated view.
@@ -56,12 +61,15 @@ public final class DashboardView extends BorderPane {
     private static final Color LINE = new Color(0x1f, 0x77, 0xb4);
     private static final Color EVAL = new Color(0xd6, 0x27, 0x28);
     private static final Color BAND = new Color(0x1f, 0x77, 0xb4, 0x40);
+    private static final Color EDIT = new Color(0x8e, 0x44, 0xad);
+    private static final Font EDIT_FONT = new Font("SansSerif", Font.PLAIN, 10);
 
     private final DashboardModel model;
     private final Map<String, Chart> charts = new LinkedHashMap<>();
     private final Label status = new Label();
     private final ScrollPane scroll;
     private boolean refreshQueued;
+    private List<EditMarker> edits = List.of();
     private final ExecutorService exporter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dashboard-export");
         t.setDaemon(true);
@@ -146,6 +154,44 @@ public final class DashboardView extends BorderPane {
         Bounds chart = c.viewer().localToScene(c.viewer().getLayoutBounds());
         Bounds shown = scroll.localToScene(scroll.getLayoutBounds());
         return chart.intersects(shown);
+    }
+
+    /**
+     * Marks the run's applied steering edits on every chart: a dashed vertical line at the step each took effect
+     * from, labelled with its edit version. Replaces the previous markers; FX thread.
+     */
+    public void showEdits(List<EditMarker> markers) {
+        List<EditMarker> next = List.copyOf(markers);
+        if (next.equals(edits)) return;
+        edits = next;
+        for (Chart c : charts.values()) {
+            XYPlot plot = c.chart().getXYPlot();
+            c.chart().setNotify(false);
+            try {
+                plot.clearDomainMarkers();
+                for (int i = 0; i < next.size(); i++) {
+                    EditMarker e = next.get(i);
+                    ValueMarker m = new ValueMarker(e.step(), EDIT, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                            BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
+                    m.setLabel(e.label());
+                    m.setLabelFont(EDIT_FONT);
+                    m.setLabelPaint(EDIT);
+                    m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+                    m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                    m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+                    // edits a step or two apart would print their labels on top of each other: stagger them down
+                    m.setLabelOffset(new RectangleInsets(2 + 11 * (i % 3), 2, 2, 2));
+                    plot.addDomainMarker(0, m, Layer.FOREGROUND, false);
+                }
+            } finally {
+                c.chart().setNotify(true);
+            }
+        }
+    }
+
+    /** The edit markers on show. */
+    public List<EditMarker> edits() {
+        return edits;
     }
 
     public DashboardModel model() {

@@ -188,6 +188,17 @@ public final class RunSession {
         return message;
     }
 
+    /**
+     * The exact text the live policy is given for {@code prompt} (its chat template applied); empty when no run is
+     * live. Callable from any thread; the hint editor calls it off the JavaFX thread.
+     */
+    public java.util.Optional<String> renderPrompt(String prompt) {
+        TrainingRun r = run;
+        State st = state.get();
+        return r == null || st == State.FINISHED || st == State.FAILED || st == State.IDLE
+                ? java.util.Optional.empty() : r.renderPrompt(prompt);
+    }
+
     /** The current run's id, or −1 before it has started. */
     public long runId() {
         return runId;

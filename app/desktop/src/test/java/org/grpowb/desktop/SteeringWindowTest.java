@@ -64,7 +64,13 @@ class SteeringWindowTest extends WindowTest {
         RunSession session = workbench.session();
         WindowTests.startRun(workbench, () -> clickOn("#run"));
         waitUntil(() -> session.stepProperty().get() >= 1, "the run trains");
-        clickOn("#tab-steering");
+        // selected through its tab pane: in a long suite a click on the header can land before the tab strip has
+        // laid out the new tab, and the panel's controls would stay hidden
+        interact(() -> lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
+                .flatMap(p -> p.getTabs().stream()).filter(t -> "tab-steering".equals(t.getId())).findFirst()
+                .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
+        waitUntil(() -> lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery()
+                .isPresent(), "the Steering tab is shown");
         var model = workbench.steering().model();
         waitUntil(() -> model.liveProperty().get()
                 && lookup("#problems").queryTableView().getItems().size() > 100, "the panel is live");

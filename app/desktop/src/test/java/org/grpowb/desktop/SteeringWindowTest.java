@@ -55,46 +55,57 @@ class SteeringWindowTest extends WindowTest {
                 """, StandardOpenOption.APPEND);
         workbench = new Workbench(project, Map.of("training.prompts_per_step", 4, "training.eval_every", 5000,
                 "training.checkpoint_every", 5000), prefs);
+        // lookups search every window: one another test left open would answer for this window's ids
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
+            if (w != stage) {
+                w.hide();
+            }
+        }
         show(stage, workbench, 1500, 950);
+    }
+
+    /** Lookups within this test's window only. */
+    private org.testfx.service.query.NodeQuery here() {
+        return from(workbench.root());
     }
 
     @Test
     void aHintAndACurriculumStageAppliedToARunningRun() throws Exception {
         settle(workbench);
         RunSession session = workbench.session();
-        WindowTests.startRun(workbench, () -> clickOn("#run"));
+        WindowTests.startRun(workbench, () -> clickOn(here().lookup("#run").queryAs(javafx.scene.Node.class)));
         waitUntil(() -> session.stepProperty().get() >= 1, "the run trains");
         // selected through its tab pane: in a long suite a click on the header can land before the tab strip has
         // laid out the new tab, and the panel's controls would stay hidden
-        interact(() -> lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
+        interact(() -> from(workbench.root()).lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
                 .flatMap(p -> p.getTabs().stream()).filter(t -> "tab-steering".equals(t.getId())).findFirst()
                 .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
-        waitUntil(() -> lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery()
+        waitUntil(() -> here().lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery()
                 .isPresent(), "the Steering tab is shown");
         var model = workbench.steering().model();
         waitUntil(() -> model.liveProperty().get()
-                && lookup("#problems").queryTableView().getItems().size() > 100, "the panel is live");
+                && here().lookup("#problems").queryTableView().getItems().size() > 100, "the panel is live");
 
         // one problem's hint: filter the list, choose it, add a tier, read the preview, apply
-        clickOn("#problemFilter").write("train-7");
-        TableView<?> problems = lookup("#problems").queryTableView();
+        clickOn(here().lookup("#problemFilter").queryAs(javafx.scene.Node.class)).write("train-7");
+        TableView<?> problems = here().lookup("#problems").queryTableView();
         waitUntil(() -> !problems.getItems().isEmpty()
                 && ((org.grpowb.api.Example) problems.getItems().get(0)).id().equals("train-7"), "the list filtered");
         WindowTests.screenshot(workbench.root(), "steering-filtered.png");
-        clickOn(lookup("#problems .table-row-cell").match(n -> ((javafx.scene.control.TableRow<?>) n).getIndex() == 0)
+        clickOn(here().lookup("#problems .table-row-cell").match(n -> ((javafx.scene.control.TableRow<?>) n).getIndex() == 0)
                 .queryAs(javafx.scene.Node.class));
-        waitUntil(() -> lookup("#problemPrompt").queryLabeled().getText().startsWith("train-7:"), "train-7 chosen");
-        clickOn("#addTier").write("Mind the carry.");
-        TextArea preview = lookup("#hintPreview").queryAs(TextArea.class);
+        waitUntil(() -> here().lookup("#problemPrompt").queryLabeled().getText().startsWith("train-7:"), "train-7 chosen");
+        clickOn(here().lookup("#addTier").queryAs(javafx.scene.Node.class)).write("Mind the carry.");
+        TextArea preview = here().lookup("#hintPreview").queryAs(TextArea.class);
         waitUntil(() -> preview.getText().startsWith("Hint: Mind the carry.\n"), "the preview shows the hint");
-        clickOn("#applyHints");
+        clickOn(here().lookup("#applyHints").queryAs(javafx.scene.Node.class));
         waitUntil(() -> applied(model.edits()) == 1, "the hint edit is applied");
 
         // the first stage's completion cap, then the whole curriculum applied
         doubleClickOn("#stage-0-maxNewTokens").push(KeyCode.CONTROL, KeyCode.A).write("5");
-        clickOn("#applyCurriculum");
+        clickOn(here().lookup("#applyCurriculum").queryAs(javafx.scene.Node.class));
         waitUntil(() -> applied(model.edits()) == 2, "the curriculum edit is applied");
-        assertEquals("● training here · stage 1", lookup("#stage-0 .label").queryLabeled().getText());
+        assertEquals("● training here · stage 1", here().lookup("#stage-0 .label").queryLabeled().getText());
 
         // the store has both, applied at step boundaries after the first step, versions 1 and 2
         long runId = session.runId();
@@ -115,7 +126,7 @@ class SteeringWindowTest extends WindowTest {
         assertTrue(stored.get(1).payloadJson().contains("\"max_new_tokens\":5"), stored.get(1).payloadJson());
 
         // the edit log shows them; every chart marks them at their steps
-        TableView<?> log = lookup("#editLog").queryTableView();
+        TableView<?> log = here().lookup("#editLog").queryTableView();
         waitUntil(() -> log.getItems().size() == 2 && log.getItems().stream()
                 .allMatch(e -> ((EditRecord) e).status().equals(EditRecord.APPLIED)), "the log shows both applied");
         var dashboard = workbench.views().dashboard();
@@ -127,10 +138,10 @@ class SteeringWindowTest extends WindowTest {
         assertEquals(stored.get(1).step(), dashboard.edits().get(1).step());
         WindowTests.screenshot(workbench.root(), "steering.png");
 
-        clickOn("#stop");
+        clickOn(here().lookup("#stop").queryAs(javafx.scene.Node.class));
         waitUntil(() -> session.stateProperty().get() == RunSession.State.FINISHED, "stopped");
         waitUntil(() -> !model.liveProperty().get(), "the panel is read-only");
-        assertTrue(lookup("#applyHints").queryButton().isDisabled());
+        assertTrue(here().lookup("#applyHints").queryButton().isDisabled());
         assertTrue(workbench.problems().getItems().isEmpty(), workbench.problems().getItems().toString());
     }
 

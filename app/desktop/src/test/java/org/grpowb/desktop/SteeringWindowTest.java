@@ -80,8 +80,19 @@ class SteeringWindowTest extends WindowTest {
         interact(() -> from(workbench.root()).lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
                 .flatMap(p -> p.getTabs().stream()).filter(t -> "tab-steering".equals(t.getId())).findFirst()
                 .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
-        waitUntil(() -> here().lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery()
-                .isPresent(), "the Steering tab is shown");
+        try {
+            waitUntil(() -> here().lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible())
+                    .tryQuery().isPresent(), "the Steering tab is shown");
+        } catch (AssertionError e) {
+            javafx.scene.Node f = here().lookup("#problemFilter").queryAs(javafx.scene.Node.class);
+            StringBuilder chain = new StringBuilder();
+            for (javafx.scene.Node n = f; n != null; n = n.getParent()) {
+                chain.append(n.getClass().getSimpleName()).append('#').append(n.getId()).append(n.isVisible() ? "" : "(hidden)")
+                        .append(" < ");
+            }
+            throw new AssertionError(e.getMessage() + "; window showing: "
+                    + (f.getScene() == null ? "no scene" : f.getScene().getWindow().isShowing()) + "; chain: " + chain, e);
+        }
         var model = workbench.steering().model();
         waitUntil(() -> model.liveProperty().get()
                 && here().lookup("#problems").queryTableView().getItems().size() > 100, "the panel is live");

@@ -17,6 +17,9 @@ abstract class WindowTest extends ApplicationTest {
     /** Puts the window on the stage and shows it. */
     protected static Workbench show(Stage stage, Workbench workbench, double width, double height) {
         stage.setScene(new Scene(workbench.root(), width, height));
+        // the stage is shared by every test of the JVM: one that sized it (FrameBenchTest's window) would otherwise
+        // squeeze this scene into its own size and leave controls outside the window
+        stage.sizeToScene();
         stage.show();
         return workbench;
     }

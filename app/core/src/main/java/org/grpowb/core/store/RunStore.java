@@ -24,7 +24,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * Runs and everything they produce, in one SQLite file.
  *
- * <p>The tables are listed in {@link StoreSchema}; a step's rows are written and read back by {@link StepRows}.
+ * <p>The tables are listed in {@link StoreSchema}; a step's rows are written and read back by {@link StepRows},
+ * the steering edits by {@link EditRows}.
  *
  * <h2>Durability</h2>
  * The file runs in WAL mode with {@code synchronous=NORMAL}, {@code foreign_keys=ON} and a
@@ -60,12 +61,14 @@ public final class RunStore implements AutoCloseable {
     private final Path file;
     private final Connection conn;
     private final StepRows steps;
+    private final EditRows editRows;
     private boolean closed;
 
     private RunStore(Path file, Connection conn) {
         this.file = file;
         this.conn = conn;
         this.steps = new StepRows(conn, file);
+        this.editRows = new EditRows(conn, file);
     }
 
     /**
@@ -289,44 +292,18 @@ public final class RunStore implements AutoCloseable {
             throw new IllegalArgumentException("an edit of run " + runId + " needs a kind");
         }
         StoreRows.checkJson(payloadJson, "the payload of a " + kind + " edit of run " + runId);
-        return inWrite("submit a " + kind + " edit of run " + runId, () -> {
-            String status;
-            try (PreparedStatement p = StoreRows.prepare(conn, "SELECT status FROM runs WHERE id = ?", runId);
-                 ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalArgumentException("no run " + runId + " in " + file);
-                }
-                status = rs.getString(1);
-            }
-            if (!"running".equals(status)) {
-                throw new IllegalStateException("run " + runId + " is " + status + ", not running; an edit would never"
-                        + " be applied");
-            }
-            try (PreparedStatement p = conn.prepareStatement("""
-                    INSERT INTO edits(run_id, created_at, kind, payload_json, source, status)
-                    VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id""")) {
-                p.setLong(1, runId);
-                p.setString(2, StoreRows.now());
-                p.setString(3, kind);
-                p.setString(4, payloadJson);
-                p.setString(5, source);
-                try (ResultSet rs = p.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return inWrite("submit a " + kind + " edit of run " + runId,
+                () -> editRows.insert(runId, kind, payloadJson, source));
     }
 
     /** Every edit of the run, in submission (id) order, whatever its status. */
     public synchronized List<EditRecord> edits(long runId) {
-        return queryEdits("read the edits of run " + runId, "WHERE run_id = ? ORDER BY id", runId);
+        return inRead("read the edits of run " + runId, () -> editRows.all(runId));
     }
 
     /** The run's edits still waiting for a step boundary, in submission order: the order to apply them in. */
     public synchronized List<EditRecord> pendingEdits(long runId) {
-        return queryEdits("read the pending edits of run " + runId,
-                "WHERE run_id = ? AND status = 'pending' ORDER BY id", runId);
+        return inRead("read the pending edits of run " + runId, () -> editRows.pending(runId));
     }
 
     /**
@@ -334,8 +311,7 @@ public final class RunStore implements AutoCloseable {
      * step on.
      */
     public synchronized List<EditRecord> appliedEdits(long runId) {
-        return queryEdits("read the applied edits of run " + runId,
-                "WHERE run_id = ? AND status = 'applied' ORDER BY version, id", runId);
+        return inRead("read the applied edits of run " + runId, () -> editRows.applied(runId));
     }
 
     /**
@@ -346,7 +322,7 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized void markEditApplied(long editId, int step, int version) {
         inWrite("mark edit " + editId + " applied", () -> {
-            updateEditApplied(editId, step, version);
+            editRows.markApplied(editId, step, version);
             return null;
         });
     }
@@ -360,7 +336,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized void markEditRefused(long editId, int step, String reason) {
         Objects.requireNonNull(reason, "reason");
         inWrite("mark edit " + editId + " refused", () -> {
-            updateEditRefused(editId, step, reason);
+            editRows.markRefused(editId, step, reason);
             return null;
         });
     }
@@ -496,6 +472,11 @@ public final class RunStore implements AutoCloseable {
         steps.insert(step);
     }
 
+    /** The edit rows on this store's connection, for a {@link StoreWriter} batch to mark edits in. */
+    EditRows editRows() {
+        return editRows;
+    }
+
     void upsertEval(long runId, EvalRecord eval) throws SQLException {
         try (PreparedStatement p = conn.prepareStatement("""
                 INSERT INTO evals(run_id, step, accuracy, examples, pass_at_k, k) VALUES (?, ?, ?, ?, ?, ?)
@@ -520,39 +501,6 @@ public final class RunStore implements AutoCloseable {
             p.setString(3, path);
             p.setString(4, StoreRows.now());
             p.executeUpdate();
-        }
-    }
-
-    void updateEditApplied(long editId, int step, int version) throws SQLException {
-        if (step < 0 || version < 1) {
-            throw new IllegalArgumentException("edit " + editId + " cannot be applied at step " + step
-                    + " as version " + version + ": steps count from 0, versions from 1");
-        }
-        checkPending(editId);
-        update("UPDATE edits SET status = 'applied', step = ?, version = ?, reason = NULL WHERE id = ?", step, version,
-                editId);
-    }
-
-    void updateEditRefused(long editId, int step, String reason) throws SQLException {
-        if (step < 0) {
-            throw new IllegalArgumentException("edit " + editId + " cannot be refused at step " + step);
-        }
-        checkPending(editId);
-        update("UPDATE edits SET status = 'refused', step = ?, version = NULL, reason = ? WHERE id = ?", step, reason,
-                editId);
-    }
-
-    // an edit is decided once: applying it twice would count its version twice
-    private void checkPending(long editId) throws SQLException {
-        try (PreparedStatement p = StoreRows.prepare(conn, "SELECT run_id, status FROM edits WHERE id = ?", editId);
-             ResultSet rs = p.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalArgumentException("no edit " + editId + " in " + file);
-            }
-            if (!EditRecord.PENDING.equals(rs.getString("status"))) {
-                throw new IllegalStateException("edit " + editId + " of run " + rs.getLong("run_id") + " is already "
-                        + rs.getString("status"));
-            }
         }
     }
 
@@ -688,25 +636,6 @@ public final class RunStore implements AutoCloseable {
         try (PreparedStatement p = StoreRows.prepare(conn, sql, args)) {
             return p.executeUpdate();
         }
-    }
-
-    private List<EditRecord> queryEdits(String what, String whereAndOrder, Object... args) {
-        return inRead(what, () -> {
-            List<EditRecord> out = new ArrayList<>();
-            try (PreparedStatement p = StoreRows.prepare(conn, """
-                    SELECT id, run_id, created_at, kind, payload_json, source, status, step, version, reason
-                    FROM edits
-                    """ + whereAndOrder, args);
-                 ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new EditRecord(rs.getLong("id"), rs.getLong("run_id"), rs.getString("created_at"),
-                            rs.getString("kind"), rs.getString("payload_json"), rs.getString("source"),
-                            rs.getString("status"), StoreRows.integer(rs, "step"), StoreRows.integer(rs, "version"),
-                            rs.getString("reason")));
-                }
-            }
-            return out;
-        });
     }
 
     private List<RunInfo> queryRuns(String tail, Object... args) {

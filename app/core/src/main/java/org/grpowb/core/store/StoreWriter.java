@@ -368,7 +368,7 @@ public final class StoreWriter implements AutoCloseable {
     private record MarkEditApplied(long editId, int step, int version) implements QueuedWrite {
         @Override
         public void applyTo(RunStore store) throws SQLException {
-            store.updateEditApplied(editId, step, version);
+            store.editRows().markApplied(editId, step, version);
         }
 
         @Override
@@ -380,7 +380,7 @@ public final class StoreWriter implements AutoCloseable {
     private record MarkEditRefused(long editId, int step, String reason) implements QueuedWrite {
         @Override
         public void applyTo(RunStore store) throws SQLException {
-            store.updateEditRefused(editId, step, reason);
+            store.editRows().markRefused(editId, step, reason);
         }
 
         @Override

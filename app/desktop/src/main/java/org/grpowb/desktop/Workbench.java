@@ -1,6 +1,5 @@
 package org.grpowb.desktop;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
-import org.grpowb.api.ModelCard;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
@@ -50,16 +48,16 @@ import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
+import org.grpowb.desktop.projects.ModelFolderOpening;
 import org.grpowb.desktop.projects.ModelFolderProject;
 import org.grpowb.desktop.projects.NewProjectDialog;
-import org.grpowb.desktop.projects.OpenModelFolderDialog;
 import org.grpowb.desktop.projects.ProjectExplorer;
 import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
 import org.grpowb.desktop.projects.SampleProjects;
 import org.grpowb.desktop.projects.TrustPluginsDialog;
 import org.grpowb.desktop.projects.WelcomeView;
-import org.grpowb.desktop.run.CheckpointEvaluation;
+import org.grpowb.desktop.run.CheckpointEvaluations;
 import org.grpowb.desktop.run.RunSession;
 import org.grpowb.desktop.run.RunStatusBar;
 import org.grpowb.desktop.run.RunToolBar;
@@ -116,12 +114,17 @@ public final class Workbench {
     private Project project;
     private RunConfigView config;
     private RunHistoryView history;
-    private Task<?> evaluation;
     private final PluginTrust trust;
     /** SHA-256 of plugin jars the user declined to trust in this session. */
     private final Set<String> declined = new HashSet<>();
     /** Bumped on every open; a load that finishes after a newer open started is dropped. */
     private long openGeneration;
+    private final ModelFolderOpening modelFolders = new ModelFolderOpening(work, root, new ModelFolderOpening.Host(
+            what -> chooseFolder.apply(what), this::defaultParent, () -> samples, this::log, m -> notifier().info(m),
+            this::openFromUi));
+    private final CheckpointEvaluations evaluations = new CheckpointEvaluations(work, session,
+            new CheckpointEvaluations.Host(() -> project, this::storeFile, () -> history.selectedRunIds(),
+                    p -> problems.add(Problem.of(p)), m -> notifier().info(m), this::log));
 
     /**
      * @param projectDir the project to open
@@ -153,7 +156,7 @@ public final class Workbench {
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
         this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
-                this::openModelFolder));
+                modelFolders::open));
         this.welcomeTab = tab("Welcome", welcome);
         work.onFailure((what, failure) -> report(what, failure));
         work.onCancelled(what -> log(what + ": cancelled"));
@@ -351,7 +354,6 @@ public final class Workbench {
         }, failure -> opened(dir, generation, null));
     }
 
-
     /** The end of an open, successful ({@code loaded} not null) or not. */
     private void opened(Path dir, long generation, Project loaded) {
         if (generation != openGeneration) {
@@ -426,63 +428,6 @@ public final class Workbench {
         this.chooseFolder = chooser;
     }
 
-    /** File → Open Model Folder…: a folder chosen, then {@link #inspectModelFolder}. */
-    private void openModelFolder() {
-        Path dir = chooseFolder.apply("Open a model folder (config.json, model.safetensors, tokenizer.json)");
-        if (dir != null) {
-            inspectModelFolder(dir);
-        }
-    }
-
-    /**
-     * Reads what a model folder holds in the background, then shows it in the Open Model Folder dialog (or why it is
-     * not a model folder, naming the file); a project made there is created and opened.
-     */
-    void inspectModelFolder(Path folder) {
-        record Read(ModelFolderProject.Inspected model, String failure, Map<String, String> rewards, String variant) { }
-        work.submit("Reading the model folder " + folder.getFileName(), new Task<Read>() {
-            @Override
-            protected Read call() {
-                PluginRegistry plugins = PluginRegistry.discover();
-                Map<String, String> rewards = new LinkedHashMap<>();
-                plugins.rewardNames().forEach(n -> rewards.put(n, plugins.reward(n).description()));
-                String variant = plugins.variantNames().contains("grpo") ? "grpo" : plugins.variantNames().get(0);
-                try {
-                    return new Read(ModelFolderProject.inspect(plugins, folder), null, rewards, variant);
-                } catch (IOException e) {
-                    return new Read(null, e.getMessage(), rewards, variant);
-                }
-            }
-        }, read -> {
-            if (read.model() == null) {
-                log("not a model folder: " + read.failure());
-            } else {
-                log("model folder " + read.model().folder() + ": " + read.model().card().line());
-            }
-            OpenModelFolderDialog dialog = new OpenModelFolderDialog(folder, read.model(), read.failure(), samples,
-                    read.rewards(), read.variant(), defaultParent());
-            if (root.getScene() != null) {
-                dialog.initOwner(root.getScene().getWindow());
-            }
-            dialog.showAndWait().ifPresent(this::createModelProject);
-        });
-    }
-
-    /** Creates a project around a model folder in the background, then opens it. */
-    void createModelProject(ModelFolderProject request) {
-        work.submit("Creating " + request.name(), new Task<Path>() {
-            @Override
-            protected Path call() throws Exception {
-                return request.create();
-            }
-        }, created -> {
-            ModelCard card = request.model().card();
-            log("created " + created + " around " + request.model().folder() + " (" + card.line() + ")");
-            notifier.info("Created project " + request.name() + " around " + request.model().folder().getFileName());
-            openFromUi(created);
-        });
-    }
-
     /** Where new projects go unless the user says otherwise: beside the open project. */
     private Path defaultParent() {
         Path parent = projectDir.toAbsolutePath().normalize().getParent();
@@ -504,7 +449,7 @@ public final class Workbench {
 
     private MenuBar menus() {
         MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProject(null), this::chooseProject,
-                this::openModelFolder, this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), this::evaluate,
+                modelFolders::open, this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), evaluations::evaluate,
                 this::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
                 prefs, explorerPanel, bottomPanel);
         root.sceneProperty().addListener((o, was, scene) -> {
@@ -593,27 +538,6 @@ public final class Workbench {
             editors.getSelectionModel().select(0);
             start.accept(p);
         }, failure -> busy.set(false));
-    }
-
-    /**
-     * Evaluates the newest checkpoint of the run selected in the history (else the current run) on the project's eval
-     * split, with progress per batch and Cancel.
-     */
-    private void evaluate() {
-        if (project == null) {
-            problems.add(Problem.of("open a project first"));
-            return;
-        }
-        if (evaluation != null && !evaluation.isDone()) {
-            notifier.info("An evaluation is in progress; cancel it first to start another");
-            return;
-        }
-        List<Long> selected = history.selectedRunIds();
-        long runId = !selected.isEmpty() ? selected.get(0) : session.runId();
-        evaluation = work.submit("Evaluating", new CheckpointEvaluation(project, storeFile(), runId), result -> {
-            log(result.toString());
-            notifier.info(result.toString());
-        });
     }
 
     /**

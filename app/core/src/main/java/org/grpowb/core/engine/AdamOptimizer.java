@@ -47,8 +47,9 @@ public final class AdamOptimizer {
     /** Global L2 norm of the current gradients. */
     public double gradNorm() {
         double sq = 0;
-        try (NDScope ignored = new NDScope()) {
-            for (NDArray p : params.values()) {
+        for (NDArray p : params.values()) {
+            // a scope per parameter: the square of every gradient at once would be a second copy of the model
+            try (NDScope ignored = new NDScope()) {
                 NDArray g = p.getGradient();
                 sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
@@ -74,8 +75,10 @@ public final class AdamOptimizer {
         t++;
         double bc1 = 1 - Math.pow(BETA1, t);
         double bc2 = 1 - Math.pow(BETA2, t);
-        try (NDScope ignored = new NDScope()) {
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            // A scope per parameter frees its temporaries before the next one's: one scope around the loop kept about
+            // six model-sized temporaries alive until the end, 12 GB at Qwen2.5-0.5B in full fine-tuning
+            try (NDScope ignored = new NDScope()) {
                 NDArray p = e.getValue();
                 NDArray g = p.getGradient().mul(scale);
                 NDArray mi = m.get(e.getKey());
@@ -92,8 +95,8 @@ public final class AdamOptimizer {
 
     /** Discards the accumulated gradients without updating (after a skipped, non-finite step). */
     public void zeroGradients() {
-        try (NDScope ignored = new NDScope()) {
-            for (NDArray p : params.values()) {
+        for (NDArray p : params.values()) {
+            try (NDScope ignored = new NDScope()) {
                 p.getGradient().muli(0);
             }
         }

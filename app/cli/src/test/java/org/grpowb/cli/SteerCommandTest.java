@@ -32,11 +32,7 @@ class SteerCommandTest {
         Path project = project(dir.resolve("steered"));
         Path storeFile = dir.resolve("runs.db");
         Path err = dir.resolve("child.err");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                Grpowb.class.getName(), "train", project.toString(), "--store", storeFile.toString(), "--json")
-                .redirectError(err.toFile()).redirectOutput(dir.resolve("child.out").toFile()).start();
+        Process child = TrainSignalTest.startTraining(project, storeFile, err, dir.resolve("child.out"));
         try {
             long run = waitForStep(child, storeFile, err, 1);
             String store = storeFile.toString();

@@ -38,11 +38,7 @@ class TrainSignalTest {
         Path project = tinyProject(dir.resolve("tiny"));
         Path storeFile = dir.resolve("runs.db");
         Path err = dir.resolve("child.err");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                Grpowb.class.getName(), "train", project.toString(), "--store", storeFile.toString(), "--json")
-                .redirectError(err.toFile()).redirectOutput(dir.resolve("child.out").toFile()).start();
+        Process child = TrainSignalTest.startTraining(project, storeFile, err, dir.resolve("child.out"));
 
         int seen = stepsStored(child, storeFile, err, 3);
         child.destroy(); // SIGTERM on Linux
@@ -82,6 +78,15 @@ class TrainSignalTest {
             assertEquals(IntStream.rangeClosed(1, STEPS).boxed().toList(),
                     store.metrics(runId).stream().map(StepMetrics::step).toList(), "each step exactly once");
         }
+    }
+
+    /** {@code grpowb train PROJECT --store STORE --json} in a JVM of its own, one PyTorch thread, output to files. */
+    static Process startTraining(Path project, Path storeFile, Path err, Path out) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+                Grpowb.class.getName(), "train", project.toString(), "--store", storeFile.toString(), "--json")
+                .redirectError(err.toFile()).redirectOutput(out.toFile()).start();
     }
 
     /** Waits until the child's run has stored at least {@code atLeast} steps; returns how many it has. */

@@ -49,8 +49,8 @@ import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
 import org.grpowb.desktop.projects.ModelFolderOpening;
+import org.grpowb.desktop.projects.NewProjectFlow;
 import org.grpowb.desktop.projects.ModelFolderProject;
-import org.grpowb.desktop.projects.NewProjectDialog;
 import org.grpowb.desktop.projects.ProjectExplorer;
 import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
@@ -122,6 +122,8 @@ public final class Workbench {
     private final ModelFolderOpening modelFolders = new ModelFolderOpening(work, root, new ModelFolderOpening.Host(
             what -> chooseFolder.apply(what), this::defaultParent, () -> samples, this::log, m -> notifier().info(m),
             this::openFromUi));
+    private final NewProjectFlow newProjects = new NewProjectFlow(work, root, new NewProjectFlow.Host(() -> samples,
+            this::defaultParent, this::log, m -> notifier().info(m), this::openFromUi));
     private final CheckpointEvaluations evaluations = new CheckpointEvaluations(work, session,
             new CheckpointEvaluations.Host(() -> project, this::storeFile, () -> history.selectedRunIds(),
                     p -> problems.add(Problem.of(p)), m -> notifier().info(m), this::log));
@@ -155,7 +157,7 @@ public final class Workbench {
         this.history = new RunHistoryView(storeFile(), work);
         this.history.setOnOpen(this::showRun);
         this.historyTab = tab("Runs", history);
-        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
+        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, newProjects::open, this::chooseProject,
                 modelFolders::open));
         this.welcomeTab = tab("Welcome", welcome);
         work.onFailure((what, failure) -> report(what, failure));
@@ -386,29 +388,6 @@ public final class Workbench {
         editors.getSelectionModel().select(0);
     }
 
-    /** Opens the New Project dialog, with {@code template} preselected when not null. */
-    public void newProject(SampleProject template) {
-        NewProjectDialog dialog = new NewProjectDialog(samples, template, defaultParent());
-        if (root.getScene() != null) {
-            dialog.initOwner(root.getScene().getWindow());
-        }
-        dialog.showAndWait().ifPresent(this::createProject);
-    }
-
-    /** Creates a project from a sample in the background, then opens it. */
-    void createProject(NewProjectDialog.Request request) {
-        work.submit("Creating " + request.name(), new Task<Path>() {
-            @Override
-            protected Path call() throws Exception {
-                return SampleProjects.create(request.template().dir(), request.parent(), request.name());
-            }
-        }, created -> {
-            log("created " + created + " from the sample " + request.template().name());
-            notifier.info("Created project " + request.name() + " from " + request.template().name());
-            openFromUi(created);
-        });
-    }
-
     private void chooseProject() {
         Path dir = chooseFolder.apply("Open a GRPO Workbench project (a folder with project.yaml)");
         if (dir != null) {
@@ -448,7 +427,7 @@ public final class Workbench {
     }
 
     private MenuBar menus() {
-        MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProject(null), this::chooseProject,
+        MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProjects.open(null), this::chooseProject,
                 modelFolders::open, this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), evaluations::evaluate,
                 this::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
                 prefs, explorerPanel, bottomPanel);

@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.grpowb.core.curriculum.CurriculumConfig;
+import org.grpowb.core.project.JsonlLines;
+import org.grpowb.core.project.ProjectException;
 
 /**
  * Builds the payloads of live edits, as the CLI's {@code grpowb steer} and the window submit them to a running run
@@ -72,41 +73,26 @@ public final class Edits {
     /**
      * A hints file (JSONL: {@code {"id": "...", "hints": ["...", ...]}} per line) as a {@code hints} payload.
      *
-     * @throws IllegalArgumentException naming the file, line and field of a bad line
+     * @throws ProjectException naming the file, line and field of a bad line
      */
-    public static ObjectNode hintsFile(Path file) throws IOException {
+    public static ObjectNode hintsFile(Path file) {
         ObjectNode out = JSON.createObjectNode();
         ObjectNode byId = out.putObject("hints");
-        List<String> lines = Files.readAllLines(file);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty()) {
-                continue;
+        JsonlLines.read(file, (n, line) -> {
+            if (!line.path("id").isTextual()) {
+                throw new ProjectException(file, n, "id", "missing or not text");
             }
-            String where = file + ":" + (i + 1);
-            JsonNode n;
-            try {
-                n = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(where + ": not a JSON object: " + e.getOriginalMessage());
-            }
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException(where + ": not a JSON object");
-            }
-            if (!n.path("id").isTextual()) {
-                throw new IllegalArgumentException(where + ": field 'id': missing or not text");
-            }
-            JsonNode hints = n.get("hints");
+            JsonNode hints = line.get("hints");
             if (hints == null || !hints.isArray()) {
-                throw new IllegalArgumentException(where + ": field 'hints': missing or not a list");
+                throw new ProjectException(file, n, "hints", "missing or not a list");
             }
             for (JsonNode h : hints) {
                 if (!h.isTextual() || h.asText().isBlank()) {
-                    throw new IllegalArgumentException(where + ": field 'hints': every hint is non-blank text");
+                    throw new ProjectException(file, n, "hints", "every hint is non-blank text");
                 }
             }
-            byId.set(n.get("id").asText(), hints);
-        }
+            byId.set(line.get("id").asText(), hints);
+        });
         return out;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.grpowb.api.Example;
+import org.grpowb.core.project.JsonlLines;
 import org.grpowb.core.project.ProjectException;
 
 /**
@@ -99,57 +99,38 @@ public record HintBook(Set<String> ids, Map<String, List<String>> fromData, Map<
     public HintBook withFile(Path file) {
         Map<String, List<String>> next = new LinkedHashMap<>(overrides);
         Map<String, Integer> lineOf = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
+        JsonlLines.read(file, (n, node) -> {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!FILE_KEYS.contains(k)) {
+                    throw new ProjectException(file, n, k, "unknown field; known: [hints, id]");
                 }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new ProjectException(file, n, null, "not valid JSON: " + e.getOriginalMessage());
-                }
-                if (!node.isObject()) {
-                    throw new ProjectException(file, n, null, "expected a JSON object, got " + node.getNodeType());
-                }
-                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                    String k = it.next();
-                    if (!FILE_KEYS.contains(k)) {
-                        throw new ProjectException(file, n, k, "unknown field; known: [hints, id]");
-                    }
-                }
-                JsonNode idNode = node.get("id");
-                if (idNode == null || idNode.isNull()) {
-                    throw new ProjectException(file, n, "id", "is missing");
-                }
-                if (!idNode.isTextual() && !idNode.isNumber()) {
-                    throw new ProjectException(file, n, "id", "must be a string, got " + idNode.getNodeType());
-                }
-                String id = idNode.asText();
-                if (!ids.contains(id)) {
-                    throw new ProjectException(file, n, "id", "'" + id + "' is not an id of the data");
-                }
-                Integer first = lineOf.putIfAbsent(id, n);
-                if (first != null) {
-                    throw new ProjectException(file, n, "id", "'" + id + "' already given on line " + first);
-                }
-                JsonNode hints = node.get(FIELD);
-                if (hints == null || hints.isNull()) {
-                    throw new ProjectException(file, n, FIELD, "is missing");
-                }
-                String problem = problemWith(hints);
-                if (problem != null) {
-                    throw new ProjectException(file, n, FIELD, problem);
-                }
-                next.put(id, strings(hints));
             }
-        } catch (IOException e) {
-            throw new ProjectException(file, 0, null, "cannot read: " + e.getMessage(), e);
-        }
+            JsonNode idNode = node.get("id");
+            if (idNode == null || idNode.isNull()) {
+                throw new ProjectException(file, n, "id", "is missing");
+            }
+            if (!idNode.isTextual() && !idNode.isNumber()) {
+                throw new ProjectException(file, n, "id", "must be a string, got " + idNode.getNodeType());
+            }
+            String id = idNode.asText();
+            if (!ids.contains(id)) {
+                throw new ProjectException(file, n, "id", "'" + id + "' is not an id of the data");
+            }
+            Integer first = lineOf.putIfAbsent(id, n);
+            if (first != null) {
+                throw new ProjectException(file, n, "id", "'" + id + "' already given on line " + first);
+            }
+            JsonNode hints = node.get(FIELD);
+            if (hints == null || hints.isNull()) {
+                throw new ProjectException(file, n, FIELD, "is missing");
+            }
+            String problem = problemWith(hints);
+            if (problem != null) {
+                throw new ProjectException(file, n, FIELD, problem);
+            }
+            next.put(id, strings(hints));
+        });
         return new HintBook(ids, fromData, next);
     }
 

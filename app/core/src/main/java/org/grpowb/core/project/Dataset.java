@@ -1,12 +1,6 @@
 package org.grpowb.core.project;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +19,6 @@ import org.grpowb.api.Example;
  */
 public record Dataset(List<Example> train, List<Example> eval) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Dataset {
         train = List.copyOf(train);
@@ -40,48 +33,29 @@ public record Dataset(List<Example> train, List<Example> eval) {
     public static List<Example> readJsonl(Path file, String defaultSplit, String wantedSplit) {
         List<Example> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new ProjectException(file, n, null, "not valid JSON: " + e.getOriginalMessage());
-                }
-                if (!node.isObject()) {
-                    throw new ProjectException(file, n, null, "expected a JSON object, got " + node.getNodeType());
-                }
-                String prompt = requireText(file, n, node, "prompt");
-                String answer = requireText(file, n, node, "answer");
-                String id = node.has("id") ? requireText(file, n, node, "id") : file.getFileName() + ":" + n;
-                String split = node.has("split") ? requireText(file, n, node, "split") : defaultSplit;
-                if (!split.equals("train") && !split.equals("eval")) {
-                    throw new ProjectException(file, n, "split", "must be 'train' or 'eval', got '" + split + "'");
-                }
-                if (!ids.add(id)) {
-                    throw new ProjectException(file, n, "id", "duplicate id '" + id + "'");
-                }
-                if (!split.equals(wantedSplit)) {
-                    continue;
-                }
-                Map<String, String> fields = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!Set.of("id", "prompt", "answer", "split").contains(e.getKey())) {
-                        fields.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
-                    }
-                }
-                out.add(new Example(id, prompt, answer, fields));
+        JsonlLines.read(file, (n, node) -> {
+            String prompt = requireText(file, n, node, "prompt");
+            String answer = requireText(file, n, node, "answer");
+            String id = node.has("id") ? requireText(file, n, node, "id") : file.getFileName() + ":" + n;
+            String split = node.has("split") ? requireText(file, n, node, "split") : defaultSplit;
+            if (!split.equals("train") && !split.equals("eval")) {
+                throw new ProjectException(file, n, "split", "must be 'train' or 'eval', got '" + split + "'");
             }
-        } catch (IOException e) {
-            throw new ProjectException(file, 0, null, "cannot read: " + e.getMessage(), e);
-        }
+            if (!ids.add(id)) {
+                throw new ProjectException(file, n, "id", "duplicate id '" + id + "'");
+            }
+            if (!split.equals(wantedSplit)) {
+                return;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!Set.of("id", "prompt", "answer", "split").contains(e.getKey())) {
+                    fields.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+                }
+            }
+            out.add(new Example(id, prompt, answer, fields));
+        });
         return out;
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -40,8 +41,8 @@ import org.grpowb.api.TokenScores;
  *       {@link #setLogitChunkBytes} of logits per chunk), so no batch × length × vocabulary array is ever made; the
  *       entropies are off the tape.</li>
  *   <li>{@link #scoreForUpdate}: the same, with only the trunk on the tape: the log-probs are computed off it, and the
- *       surrogate pushes g = ∂L/∂log π through the unembedding by its exact gradients, recomputed chunk by chunk, so
- *       that the tape holds no logits at all (for Qwen's vocabulary of 151,936 they would outweigh the trunk's
+ *       backward pushes g = ∂L/∂log π through the unembedding by its exact gradients, recomputed a block of the
+ *       vocabulary at a time, so that the tape holds no logits at all (for Qwen's vocabulary of 151,936 they would outweigh the trunk's
  *       activations).</li>
  *   <li>Every distribution is a softmax over the tokenizer's ids only: an embedding padded beyond the tokenizer (Qwen)
  *       never has its extra rows sampled or counted.</li>
@@ -87,6 +88,9 @@ public abstract class DecoderPolicy implements PolicyModel {
     protected final NDManager manager;
 
     private long logitChunkBytes = DEFAULT_LOGIT_CHUNK_BYTES;
+
+    /** Whether the unembedding's gradient exists, i.e. it has been through a backward (see {@link #scoreForUpdate}). */
+    private boolean headGradientMade;
 
     protected DecoderPolicy(NDManager manager) {
         this.manager = manager;
@@ -289,10 +293,13 @@ public abstract class DecoderPolicy implements PolicyModel {
 
     /**
      * Scores split at the log-probs: the trunk up to the hidden states on the tape, the unembedding and softmax off it
-     * in chunks. The surrogate is Σ_n h_n · G_h,n + Σ_v W_v · G_W,v with G_h = ∂(Σ g log π)/∂h and G_W the same for W
-     * (left out when W is frozen, i.e. has no gradient), both computed off the tape ({@link ChunkedHead#gradients}):
-     * its gradient is exactly that of Σ g log π, through the trunk to every parameter, and for a tied embedding both
-     * through the unembedding and the input lookup.
+     * in chunks. The backward pushes g on with the exact gradients of Σ g log π with respect to the hidden states (G_h)
+     * and the unembedding (G_W), computed off the tape ({@link ChunkedHead#gradients}), and backpropagates the
+     * surrogate Σ_n h_n · G_h,n through the trunk. G_W goes straight into W's gradient: W is a leaf, so adding it there
+     * is exactly what backpropagating Σ_v W_v · G_W,v would do, without the two vocabulary-sized temporaries autograd
+     * would make on the way. Only W's first backward takes that route through the tape, because PyTorch makes a
+     * parameter's gradient on its first backward and DJL cannot tell a missing one from zeros. W frozen (no gradient),
+     * G_W is skipped. For a tied embedding, W's gradient also receives the input lookup's share from the tape.
      */
     @Override
     public DifferentiableScores scoreForUpdate(NDManager target, List<int[]> prompts, List<int[]> completions,
@@ -303,6 +310,7 @@ public abstract class DecoderPolicy implements PolicyModel {
         }
         NDArray logProbs;
         NDArray entropies;
+        NDArray logZ;
         NDArray mask;
         CompletionTokens tokens;
         try (NDScope scope = new NDScope()) {
@@ -314,9 +322,10 @@ public abstract class DecoderPolicy implements PolicyModel {
                     .values(tokens.hidden().stopGradient(), tokens.targets());
             logProbs = tokens.placed(values[0], mask);
             entropies = tokens.placed(values[1], mask);
-            NDScope.unregister(logProbs, entropies, mask, tokens.hidden(), tokens.targets(), tokens.positions());
+            logZ = values[2];
+            NDScope.unregister(logProbs, entropies, mask, logZ, tokens.hidden(), tokens.targets(), tokens.positions());
         }
-        handOver(target, logProbs, entropies, mask, tokens.hidden(), tokens.targets(), tokens.positions());
+        handOver(target, logProbs, entropies, mask, logZ, tokens.hidden(), tokens.targets(), tokens.positions());
         TokenScores values = new TokenScores(logProbs, entropies, mask);
         return new DifferentiableScores() {
             @Override
@@ -325,31 +334,33 @@ public abstract class DecoderPolicy implements PolicyModel {
             }
 
             @Override
-            public NDArray surrogate(NDArray dLossByLogProbs) {
-                return DecoderPolicy.this.surrogate(tokens, dLossByLogProbs, temperature);
+            public void backward(GradientCollector tape, NDArray dLossByLogProbs) {
+                DecoderPolicy.this.backward(tape, tokens, logZ, dLossByLogProbs, temperature);
             }
         };
     }
 
-    private NDArray surrogate(CompletionTokens tokens, NDArray dLossByLogProbs, double temperature) {
-        NDArray surrogate;
+    private void backward(GradientCollector tape, CompletionTokens tokens, NDArray logZ, NDArray dLossByLogProbs,
+                          double temperature) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray unembedding = pass(UnaryOperator.identity()).unembedding();
             // a parameter that is trained has a gradient; a frozen one (or a detached view of it) has none
             boolean trainedHead = unembedding.hasGradient();
+            boolean direct = trainedHead && headGradientMade;
             NDArray w = vocabulary(unembedding, 0);
+            NDArray byW = !trainedHead ? null
+                    : direct ? vocabulary(unembedding.getGradient(), 0) : w.stopGradient().zerosLike();
             NDArray g = dLossByLogProbs.stopGradient().reshape(-1).get(tokens.positions());
-            NDArray[] gradients = new ChunkedHead(w.stopGradient(), temperature, logitChunkBytes)
-                    .gradients(tokens.hidden().stopGradient(), tokens.targets(), g, trainedHead);
-            surrogate = tokens.hidden().mul(gradients[0]).sum();
-            if (gradients[1] != null) {
-                surrogate = surrogate.add(w.mul(gradients[1]).sum());
+            NDArray byHidden = new ChunkedHead(w.stopGradient(), temperature, logitChunkBytes)
+                    .gradients(tokens.hidden().stopGradient(), tokens.targets(), g, logZ, byW);
+            NDArray surrogate = tokens.hidden().mul(byHidden).sum();
+            if (trainedHead && !direct) {
+                surrogate = surrogate.add(w.mul(byW).sum());
             }
-            NDScope.unregister(surrogate);
+            tape.backward(surrogate);
+            headGradientMade |= trainedHead;
         }
-        handOver(tokens.hidden().getManager(), surrogate);
-        return surrogate;
     }
 
     /**

@@ -71,7 +71,7 @@ public interface PolicyModel extends AutoCloseable {
     /**
      * Scores for a policy update, split at the log-probs (see {@link DifferentiableScores}), at a sampling temperature
      * as {@link #score(NDManager, List, List, double)} takes it. Call inside a gradient collector. By default the scores
-     * are taken on the tape and the surrogate is Σ g · log π; a model overrides this to keep large intermediates (a
+     * are taken on the tape and the backward goes through Σ g · log π; a model overrides this to keep large intermediates (a
      * decoder's logits over its vocabulary) off the tape and push g back through them itself.
      */
     default DifferentiableScores scoreForUpdate(NDManager manager, List<int[]> prompts, List<int[]> completions,
@@ -86,8 +86,8 @@ public interface PolicyModel extends AutoCloseable {
             }
 
             @Override
-            public NDArray surrogate(NDArray dLossByLogProbs) {
-                return onTape.logProbs().mul(dLossByLogProbs.stopGradient().mul(onTape.mask())).sum();
+            public void backward(ai.djl.training.GradientCollector tape, NDArray dLossByLogProbs) {
+                tape.backward(onTape.logProbs().mul(dLossByLogProbs.stopGradient().mul(onTape.mask())).sum());
             }
         };
     }

@@ -173,7 +173,7 @@ final class PolicyUpdate {
      * Forward and backward of one micro-batch of an optimiser step; returns its loss (NaN: nothing recorded).
      *
      * <p>The backward pass is split at the log-probs ({@link DifferentiableScores}): the loss is built on a leaf
-     * holding π_θ's log-probs, one backward through the loss alone gives g = ∂L/∂log π, and the policy's surrogate
+     * holding π_θ's log-probs, one backward through the loss alone gives g = ∂L/∂log π, and the policy's backward
      * carries g on to the weights. The loss sees the same values as if it were built on the policy's tape, so the
      * variants need not know; the policy is free to keep its vocabulary-sized logits off the tape.
      */
@@ -202,7 +202,7 @@ final class PolicyUpdate {
                     return value;
                 }
                 tape.backward(out.loss());
-                tape.backward(scored.surrogate(logProbs.getGradient()));
+                scored.backward(tape, logProbs.getGradient());
                 out.metrics().forEach((k, v) -> metricSums.merge(k, v * weight, Double::sum));
                 if (last) {
                     keepTokenValues(cur.logProbs(), out.tokenClipped(), micro, current, clipped);

@@ -114,7 +114,7 @@ public final class Throughput {
                      GradientCollector tape = Engine.getInstance().newGradientCollector()) {
                     // as an update takes it (see PolicyUpdate), for the loss −Σ log π, whose ∂/∂log π is −1
                     DifferentiableScores scored = policy.scoreForUpdate(mb, promptRows, completionRows, 1.0);
-                    tape.backward(scored.surrogate(scored.values().mask().neg()));
+                    scored.backward(tape, scored.values().mask().neg());
                 }
                 train[r] = (System.nanoTime() - t0) / 1e9;
                 for (NDArray p : policy.parameters().values()) {

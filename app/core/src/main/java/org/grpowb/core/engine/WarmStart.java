@@ -99,7 +99,7 @@ public final class WarmStart {
                     nll = sc.logProbs().mul(sc.mask()).sum().neg().div(tokens).toType(DataType.FLOAT64, false)
                             .getDouble();
                     // the mean negative log-likelihood over N tokens has ∂/∂log π = −1/N at each of them
-                    tape.backward(scored.surrogate(sc.mask().div(tokens).neg()));
+                    scored.backward(tape, sc.mask().div(tokens).neg());
                 }
                 opt.step(s.learningRate(), 1.0);
                 progress.accept(step);

@@ -107,7 +107,7 @@ class ChunkedScoresBench {
                         tape.backward(policy.score(m, prompts, completions, TEMPERATURE).logProbs().mul(c).sum());
                     } else {
                         var scored = policy.scoreForUpdate(m, prompts, completions, TEMPERATURE);
-                        tape.backward(scored.surrogate(c));
+                        scored.backward(tape, c);
                     }
                 }
                 peak[run] = status("VmHWM") - before;

@@ -42,6 +42,15 @@ final class TrainCommand implements Callable<Integer> {
     /** The newest step the run has completed, read by the shutdown hook's message. */
     private volatile int lastStep;
 
+    /** The run being trained, for the events that stop it. */
+    private volatile TrainingRun current;
+
+    /** Why the run paused (no one can resume it from here, so it stops), or null. */
+    private volatile String pausedBecause;
+
+    /** Exit status of a run stopped because a reward failed on most of a step's rollouts (resumable). */
+    static final int EXIT_PAUSED = 3;
+
     @Override
     public Integer call() throws Exception {
         Project project = opts.load(Map.of());
@@ -66,6 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             int total = project.training().schedule().steps();
             ProgressBar bar = json ? null : new ProgressBar(System.err, total);
             TrainingRun run = new TrainingRun(project, runStore, e -> onEvent(e, bar));
+            current = run;
             stop.watch(run, () -> Math.min(lastStep + 1, total), bar != null);
             RunSummary s = resumeId == null ? run.start() : run.resume(resumeId);
             if (bar != null) {
@@ -91,12 +101,21 @@ final class TrainCommand implements Callable<Integer> {
                         s.message().isEmpty() ? "" : " (" + s.message() + ")");
                 System.err.println("store: " + storeFile);
             }
+            if (pausedBecause != null) {
+                return EXIT_PAUSED;
+            }
             return s.status().equals("done") || s.status().equals("stopped") ? 0 : 1;
         }
     }
 
     private void onEvent(RunEvent e, ProgressBar bar) {
-        if (e instanceof RunEvent.Started st) {
+        if (e instanceof RunEvent.Paused p) {
+            // the window holds a paused run until the user resumes it; a command line has no one to ask
+            pausedBecause = p.reason();
+            System.err.println("paused before step " + p.step() + ": " + p.reason()
+                    + "; stopping (fix or disable the reward, then `grpowb train --resume`)");
+            current.requestStop();
+        } else if (e instanceof RunEvent.Started st) {
             lastStep = st.firstStep() - 1;
         } else if (e instanceof RunEvent.StepCompleted sc) {
             StepMetrics m = sc.step().metrics();

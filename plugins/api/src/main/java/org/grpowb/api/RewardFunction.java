@@ -42,4 +42,29 @@ public interface RewardFunction {
     }
 
     RewardResult score(String completion, Example example);
+
+    /**
+     * Whether {@link #scoreBatch} is this function's natural unit (a worker process, a remote verifier): the engine
+     * then calls it once per step with every rollout, time-boxed as a whole, instead of {@link #score} once per
+     * rollout.
+     */
+    default boolean batched() {
+        return false;
+    }
+
+    /**
+     * Scores completions, each of its own example (same order), as TRL's reward functions take them. An element may
+     * be null: that rollout's reward failed (a Python function's {@code None}, say) and only it is flagged; a throw
+     * fails every rollout of the batch. By default, {@link #score} one by one.
+     */
+    default List<RewardResult> scoreBatch(List<String> completions, List<Example> examples) {
+        if (completions.size() != examples.size()) {
+            throw new IllegalArgumentException(completions.size() + " completions but " + examples.size() + " examples");
+        }
+        List<RewardResult> out = new java.util.ArrayList<>(completions.size());
+        for (int i = 0; i < completions.size(); i++) {
+            out.add(score(completions.get(i), examples.get(i)));
+        }
+        return out;
+    }
 }

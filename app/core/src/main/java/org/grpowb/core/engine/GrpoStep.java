@@ -305,7 +305,11 @@ public final class GrpoStep {
         return out;
     }
 
-    /** Scores every completion of every group in one concurrent, time-boxed batch of reward calls. */
+    /**
+     * Scores every completion of every group in one concurrent, time-boxed batch of reward calls.
+     *
+     * @throws RewardFailuresException when one function fails on more than {@code reward_failure_pause_share} of them
+     */
     private List<List<RewardScorer.Scored>> score(List<Example> batch, List<List<SampledCompletion>> groups,
                                                   List<List<String>> texts, int lengthBudget) {
         List<Example> exs = new ArrayList<>();
@@ -320,6 +324,8 @@ public final class GrpoStep {
         }
         List<RewardScorer.Scored> flat = rewards.score(exs, flatTexts,
                 lengths.stream().mapToInt(Integer::intValue).toArray(), lengthBudget);
+        // before anything of the step is applied: a reward failing on most rollouts pauses the run instead
+        RewardScorer.requireFailureShareAtMost(flat, settings.schedule().rewardFailurePauseShare());
         List<List<RewardScorer.Scored>> out = new ArrayList<>();
         int k = 0;
         for (List<String> g : texts) {

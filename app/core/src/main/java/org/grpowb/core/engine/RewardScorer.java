@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grpowb.api.Example;
+import org.grpowb.api.RewardFunction;
 import org.grpowb.api.RewardResult;
 import org.grpowb.api.ScoreRange;
 import org.grpowb.api.Verdict;
@@ -29,8 +30,20 @@ public final class RewardScorer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RewardScorer.class);
 
-    /** The scores of one rollout across all reward functions, in component order. */
-    public record Scored(double[] components, Map<String, Double> named, Verdict verdict, boolean failed) {
+    /**
+     * The scores of one rollout across all reward functions, in component order.
+     *
+     * @param failures why each function that failed on this rollout failed, by function name; empty when none did
+     */
+    public record Scored(double[] components, Map<String, Double> named, Verdict verdict, boolean failed,
+                         Map<String, String> failures) {
+        public Scored {
+            failures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+        }
+
+        public Scored(double[] components, Map<String, Double> named, Verdict verdict, boolean failed) {
+            this(components, named, verdict, failed, Map.of());
+        }
     }
 
     private final List<Project.RewardChoice> rewards;
@@ -119,23 +132,20 @@ public final class RewardScorer implements AutoCloseable {
      * {@value #LENGTH_BUDGET} component (ignored without it; {@code lengths} null or {@code budget} 0: no term).
      */
     public List<Scored> score(List<Example> examples, List<String> completions, int[] lengths, int budget) {
-        List<List<Future<RewardResult>>> futures = new ArrayList<>();
-        for (int i = 0; i < completions.size(); i++) {
-            Example ex = examples.get(i);
-            String c = completions.get(i);
-            List<Future<RewardResult>> row = new ArrayList<>();
-            for (Project.RewardChoice r : rewards) {
-                row.add(pool.submit(() -> r.function().score(c, ex)));
-            }
-            futures.add(row);
+        // one task per rollout and function, or one per function for those that take the whole batch
+        List<Calls> calls = new ArrayList<>();
+        for (Project.RewardChoice r : rewards) {
+            calls.add(r.function().batched() ? Calls.batch(pool, r.function(), completions, examples)
+                    : Calls.each(pool, r.function(), completions, examples));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         List<Scored> out = new ArrayList<>();
         Map<String, String> firstFailure = new LinkedHashMap<>();
         Map<String, Integer> failureCount = new LinkedHashMap<>();
-        for (int i = 0; i < futures.size(); i++) {
+        for (int i = 0; i < completions.size(); i++) {
             double[] comps = new double[componentNames.size()];
             Map<String, Double> named = new LinkedHashMap<>();
+            Map<String, String> failures = new LinkedHashMap<>();
             Verdict verdict = Verdict.UNVERIFIED;
             boolean failed = false;
             int k = 0;
@@ -143,26 +153,32 @@ public final class RewardScorer implements AutoCloseable {
                 Project.RewardChoice r = rewards.get(j);
                 List<String> names = r.function().scoreNames();
                 RewardResult res = null;
+                String why = null;
                 try {
-                    long left = Math.max(0, deadline - System.nanoTime());
-                    res = futures.get(i).get(j).get(left, TimeUnit.NANOSECONDS);
+                    res = calls.get(j).result(i, deadline);
+                    if (res == null) {
+                        throw new Refused("returned no score (None, or not a finite number)");
+                    }
                     if (!res.scores().keySet().equals(new java.util.LinkedHashSet<>(names))) {
-                        throw new IllegalStateException("returned scores " + res.scores().keySet() + ", declared " + names);
+                        throw new Refused("returned scores " + res.scores().keySet() + ", declared " + names);
                     }
                     requireInRange(res, names, k);
                 } catch (TimeoutException e) {
-                    futures.get(i).get(j).cancel(true);
-                    firstFailure.putIfAbsent(r.function().name(), "timed out after " + timeoutMs + " ms");
-                    failureCount.merge(r.function().name(), 1, Integer::sum);
+                    calls.get(j).cancel(i);
+                    why = "timed out after " + timeoutMs + " ms";
                     res = null;
                 } catch (ExecutionException | RuntimeException e) {
                     Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    firstFailure.putIfAbsent(r.function().name(), String.valueOf(cause));
-                    failureCount.merge(r.function().name(), 1, Integer::sum);
+                    why = cause instanceof Refused ? cause.getMessage() : String.valueOf(cause);
                     res = null;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while scoring", e);
+                }
+                if (why != null) {
+                    firstFailure.putIfAbsent(r.function().name(), why);
+                    failureCount.merge(r.function().name(), 1, Integer::sum);
+                    failures.put(r.function().name(), why);
                 }
                 for (String n : names) {
                     double v = res == null ? 0.0 : res.scores().get(n);
@@ -183,12 +199,86 @@ public final class RewardScorer implements AutoCloseable {
             if (failed && verdict == Verdict.UNVERIFIED) {
                 verdict = Verdict.INCORRECT;
             }
-            out.add(new Scored(comps, named, verdict, failed));
+            out.add(new Scored(comps, named, verdict, failed, failures));
         }
         // One line per misbehaving function and batch, not one per rollout.
         failureCount.forEach((name, n) -> LOG.warn("reward '{}' failed on {} of {} rollouts (first: {})", name, n,
                 completions.size(), firstFailure.get(name)));
         return out;
+    }
+
+    /**
+     * Throws when one function failed on more than {@code share} of a batch's rollouts (the first such function, with
+     * its first failure); {@code share} 1 never throws.
+     */
+    public static void requireFailureShareAtMost(List<Scored> batch, double share) {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        Map<String, String> first = new LinkedHashMap<>();
+        for (Scored s : batch) {
+            s.failures().forEach((name, why) -> {
+                count.merge(name, 1, Integer::sum);
+                first.putIfAbsent(name, why);
+            });
+        }
+        for (Map.Entry<String, Integer> e : count.entrySet()) {
+            if (e.getValue() > share * batch.size()) {
+                throw new RewardFailuresException(e.getKey(), e.getValue(), batch.size(), first.get(e.getKey()));
+            }
+        }
+    }
+
+    /** What the scorer refuses of a function's answer (reported by its message alone, unlike a plugin's own throw). */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** One function's calls for a batch: a future per rollout, or one future for the whole batch. */
+    private static final class Calls {
+        private final List<Future<RewardResult>> each;
+        private final Future<List<RewardResult>> batch;
+        private final int size;
+
+        private Calls(List<Future<RewardResult>> each, Future<List<RewardResult>> batch, int size) {
+            this.each = each;
+            this.batch = batch;
+            this.size = size;
+        }
+
+        static Calls each(ExecutorService pool, RewardFunction f, List<String> completions, List<Example> examples) {
+            List<Future<RewardResult>> each = new ArrayList<>();
+            for (int i = 0; i < completions.size(); i++) {
+                String c = completions.get(i);
+                Example ex = examples.get(i);
+                each.add(pool.submit(() -> f.score(c, ex)));
+            }
+            return new Calls(each, null, completions.size());
+        }
+
+        static Calls batch(ExecutorService pool, RewardFunction f, List<String> completions, List<Example> examples) {
+            List<String> cs = List.copyOf(completions);
+            List<Example> exs = List.copyOf(examples);
+            return new Calls(null, pool.submit(() -> f.scoreBatch(cs, exs)), completions.size());
+        }
+
+        /** Rollout i's result, null when the function gave none; waits until the deadline at most. */
+        RewardResult result(int i, long deadline) throws InterruptedException, ExecutionException, TimeoutException {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (each != null) {
+                return each.get(i).get(left, TimeUnit.NANOSECONDS);
+            }
+            List<RewardResult> all = batch.get(left, TimeUnit.NANOSECONDS);
+            if (all == null || all.size() != size) {
+                throw new Refused("returned " + (all == null ? "nothing" : all.size() + " results")
+                        + " for a batch of " + size);
+            }
+            return all.get(i);
+        }
+
+        void cancel(int i) {
+            (each != null ? each.get(i) : batch).cancel(true);
+        }
     }
 
     /** A score outside its function's declared range fails the rollout's reward, as a throw does. */
@@ -197,8 +287,7 @@ public final class RewardScorer implements AutoCloseable {
             double v = res.scores().get(names.get(n));
             ScoreRange range = ranges[firstComponent + n];
             if (!range.contains(v)) {
-                throw new IllegalStateException("score '" + names.get(n) + "' = " + v + " is outside its declared range "
-                        + range);
+                throw new Refused("score '" + names.get(n) + "' = " + v + " is outside its declared range " + range);
             }
         }
     }

@@ -44,6 +44,14 @@ public sealed interface RunEvent {
     record StageChanged(long runId, int step, int stage, String name) implements RunEvent {
     }
 
+    /**
+     * The run paused before step {@code step}, which was not applied ({@code reason}: a reward failing on most of its
+     * rollouts). {@link TrainingRun#resumeTraining} retries the step (after the plugin is fixed, replaced or disabled);
+     * {@link TrainingRun#requestStop} ends the run as {@code stopped}, resumable.
+     */
+    record Paused(long runId, int step, String reason) implements RunEvent {
+    }
+
     /** The run ended: {@code status} is {@code done}, {@code stopped} or {@code failed}. */
     record Finished(long runId, RunSummary summary) implements RunEvent {
     }

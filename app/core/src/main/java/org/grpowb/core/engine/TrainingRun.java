@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -231,16 +232,29 @@ public final class TrainingRun {
 
             int nonFiniteInARow = 0;
             status = "done";
+            String pausedBecause = null;
             for (step = fromStep + 1; step <= ts.schedule().steps(); step++) {
                 waitWhilePaused();
                 if (stopRequested) {
                     status = "stopped";
-                    message = "stopped at step " + (step - 1);
+                    message = "stopped at step " + (step - 1) + (pausedBecause == null ? "" : ": " + pausedBecause);
                     step--;
                     break;
                 }
-                applyEdits(runId, step, steering, replay.getOrDefault(step, List.of()));
-                GrpoStep.Outcome out = grpo.run(step);
+                applyEdits(runId, step, steering, Objects.requireNonNullElse(replay.remove(step), List.of()));
+                GrpoStep.Outcome out;
+                try {
+                    out = grpo.run(step);
+                } catch (RewardFailuresException e) {
+                    // nothing of the step was applied: hold here, then run it again (or stop, resumable)
+                    pausedBecause = e.getMessage() + "; step " + step + " was not applied";
+                    LOG.warn("run {}: paused before step {}: {}", runId, step, pausedBecause);
+                    pause();
+                    emit(new RunEvent.Paused(runId, step, pausedBecause));
+                    step--;
+                    continue;
+                }
+                pausedBecause = null;
                 StepRecord record = new StepRecord(runId, out.metrics(), out.groups());
                 writer.appendStep(record);
                 emit(new RunEvent.StepCompleted(runId, record));

@@ -61,6 +61,9 @@ public record TrainingSettings(Schedule schedule, Sampling sampling, Optimisatio
                     max = 1024) int evalPassK,
             @Knob(doc = "checkpoint every N steps", value = "10", min = 1, max = 10_000_000) int checkpointEvery,
             @Knob(doc = "time box for one reward call", value = "2000", min = 1, max = 3_600_000) int rewardTimeoutMs,
+            @Knob(doc = "pause the run, before applying the step, when one reward fails on more than this share of a "
+                    + "step's rollouts (0.5, ours: a reward that fails on most rollouts gives no signal worth an "
+                    + "update; 1: never)", value = "0.5", min = 0, max = 1) double rewardFailurePauseShare,
             @Knob(doc = "stop after this many non-finite losses in a row", value = "3", min = 1, max = 1000)
             int maxNonfiniteInARow,
             @Knob(doc = "refuse a run whose estimated memory (weights, gradients and Adam, reference, activations of "

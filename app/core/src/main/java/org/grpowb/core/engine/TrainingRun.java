@@ -56,9 +56,17 @@ public final class TrainingRun {
     private final Object pauseLock = new Object();
     private boolean paused;
 
+    /** Whether anyone listens who could resume a paused run; without, a pause stops the run (resumable). */
+    private final boolean attended;
+
+    /**
+     * @param listener the run's events, on the training thread; null for none, and then a run that would pause (a
+     *                 reward failing on most of a step's rollouts) stops instead, as nobody could resume it
+     */
     public TrainingRun(Project project, RunStore store, Consumer<RunEvent> listener) {
         this.project = project;
         this.store = store;
+        this.attended = listener != null;
         this.listener = listener == null ? e -> { } : listener;
     }
 
@@ -250,6 +258,9 @@ public final class TrainingRun {
                     pausedBecause = e.getMessage() + "; step " + step + " was not applied";
                     LOG.warn("run {}: paused before step {}: {}", runId, step, pausedBecause);
                     pause();
+                    if (!attended) {
+                        stopRequested = true;
+                    }
                     emit(new RunEvent.Paused(runId, step, pausedBecause));
                     step--;
                     continue;

@@ -115,4 +115,17 @@ class RewardFailurePauseTest {
             assertEquals(List.of(1, 2), store.metrics(s.runId()).stream().map(m -> m.step()).toList());
         }
     }
+
+    @Test
+    void aRunThatNobodyCouldResumeStopsInsteadOfPausing(@TempDir Path dir) throws Exception {
+        FlakyVerifier flaky = new FlakyVerifier();
+        Project project = withFlaky(EngineFixture.project(dir, TestProjects.tinyYaml(TestProjects.GRPO, TestProjects.EXACT,
+                TestProjects.training(2, "")), Map.of()), flaky);
+        try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
+            RunSummary s = new TrainingRun(project, store, null).start();
+            assertEquals("stopped", s.status());
+            assertTrue(s.message().startsWith("stopped at step 0: reward 'flaky' failed on 32 of 32 rollouts"),
+                    s.message());
+        }
+    }
 }

@@ -75,7 +75,8 @@ class TrainingRunTest {
         String rewards = "rewards:\n  - {name: exact_answer, weight: 1.0}\n  - {name: test_throwing, weight: 0.1}\n"
                 + "  - {name: test_hanging, weight: 0.1}\n";
         Project p = EngineFixture.project(dir, TestProjects.tinyYaml(TestProjects.GRPO, rewards,
-                TestProjects.training(2, "reward_timeout_ms: 300")), Map.of());
+                // containment alone: test_throwing fails on most rollouts, which would pause the run (RewardFailurePauseTest)
+                TestProjects.training(2, "reward_timeout_ms: 300, reward_failure_pause_share: 1")), Map.of());
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             RunSummary s = new TrainingRun(p, store, null).start();
             assertEquals("done", s.status(), s.message());

@@ -239,6 +239,8 @@ public final class RewardScorer implements AutoCloseable {
         private final List<Future<RewardResult>> each;
         private final Future<List<RewardResult>> batch;
         private final int size;
+        private TimeoutException batchTimeout;
+        private ExecutionException batchFailure;
 
         private Calls(List<Future<RewardResult>> each, Future<List<RewardResult>> batch, int size) {
             this.each = each;
@@ -268,7 +270,23 @@ public final class RewardScorer implements AutoCloseable {
             if (each != null) {
                 return each.get(i).get(left, TimeUnit.NANOSECONDS);
             }
-            List<RewardResult> all = batch.get(left, TimeUnit.NANOSECONDS);
+            List<RewardResult> all;
+            // one call for the whole batch: every rollout gets the same outcome, its first failure included
+            if (batchTimeout != null) {
+                throw batchTimeout;
+            }
+            if (batchFailure != null) {
+                throw batchFailure;
+            }
+            try {
+                all = batch.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                batchTimeout = e;
+                throw e;
+            } catch (ExecutionException e) {
+                batchFailure = e;
+                throw e;
+            }
             if (all == null || all.size() != size) {
                 throw new Refused("returned " + (all == null ? "nothing" : all.size() + " results")
                         + " for a batch of " + size);

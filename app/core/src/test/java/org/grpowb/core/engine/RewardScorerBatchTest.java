@@ -102,9 +102,11 @@ class RewardScorerBatchTest {
             List<RewardScorer.Scored> thrown = scorer.score(examples(3), List.of("7", "boom", "7"));
             assertTrue(thrown.stream().allMatch(RewardScorer.Scored::failed));
             assertTrue(thrown.get(0).failures().get("batch").contains("worker died"));
+            assertEquals(thrown.get(0).failures(), thrown.get(2).failures());
             List<RewardScorer.Scored> late = scorer.score(examples(2), List.of("7", "slow"));
             assertTrue(late.stream().allMatch(RewardScorer.Scored::failed));
             assertEquals("timed out after 300 ms", late.get(0).failures().get("batch"));
+            assertEquals("timed out after 300 ms", late.get(1).failures().get("batch"));
             assertThrows(RewardFailuresException.class, () -> RewardScorer.requireFailureShareAtMost(late, 0.5));
         }
     }

@@ -34,7 +34,7 @@ import javafx.stage.DirectoryChooser;
 import org.grpowb.api.TokenCodec;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
-import org.grpowb.core.plugin.PluginJar;
+import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
@@ -276,10 +276,10 @@ public final class Workbench {
         projectDir = dir;
         problems.getItems().clear();
         busy.set(true);
-        work.submit("Checking " + dir.getFileName() + " for plugins", new Task<List<PluginJar>>() {
+        work.submit("Checking " + dir.getFileName() + " for plugins", new Task<List<PluginFile>>() {
             @Override
-            protected List<PluginJar> call() {
-                return PluginRegistry.jars(dir).stream().filter(j -> !trust.trusts(j)).toList();
+            protected List<PluginFile> call() {
+                return PluginRegistry.files(dir).stream().filter(j -> !trust.trusts(j)).toList();
             }
         }, untrusted -> {
             if (generation == openGeneration) {
@@ -292,8 +292,8 @@ public final class Workbench {
      * Asks whether to trust jars the user has not declined in this session; returns those to trust. A jar the user
      * declines is not asked about again until the window restarts (a save re-opens the project).
      */
-    private List<PluginJar> askTrust(List<PluginJar> untrusted) {
-        List<PluginJar> ask = untrusted.stream().filter(j -> !declined.contains(j.sha256())).toList();
+    private List<PluginFile> askTrust(List<PluginFile> untrusted) {
+        List<PluginFile> ask = untrusted.stream().filter(j -> !declined.contains(j.sha256())).toList();
         if (ask.isEmpty()) {
             return List.of();
         }
@@ -305,7 +305,7 @@ public final class Workbench {
             return ask;
         }
         ask.forEach(j -> declined.add(j.sha256()));
-        log("opened without the untrusted plugins: " + String.join(", ", ask.stream().map(PluginJar::name).toList()));
+        log("opened without the untrusted plugins: " + String.join(", ", ask.stream().map(PluginFile::name).toList()));
         return List.of();
     }
 
@@ -320,7 +320,7 @@ public final class Workbench {
     }
 
     /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
-    private void load(Path dir, long generation, List<PluginJar> toTrust) {
+    private void load(Path dir, long generation, List<PluginFile> toTrust) {
         record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems,
                       List<String> jars, RunCodecs codecs, List<String> model) { }
         work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
@@ -329,7 +329,7 @@ public final class Workbench {
                 toTrust.forEach(trust::trust);
                 PluginRegistry plugins = PluginRegistry.forProject(dir, trust);
                 Project p = new ProjectLoader(plugins).load(dir, overrides);
-                List<String> jars = PluginRegistry.jars(dir).stream().map(j -> j.name()
+                List<String> jars = PluginRegistry.files(dir).stream().map(j -> j.name()
                         + (plugins.untrusted().contains(j) ? " · not trusted"
                         : plugins.problems().stream().anyMatch(m -> m.contains("/" + j.name() + " "))
                         ? " · failed to load" : " · loaded")).toList();

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.grpowb.api.Settings;
 import org.grpowb.api.TokenCodec;
-import org.grpowb.core.plugin.PluginJar;
+import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.run.RunInfo;
@@ -31,7 +31,7 @@ class RunCodecsTest {
 
     @BeforeEach
     void aProjectWithTheSpelledModelsJar() throws IOException {
-        PluginJar jar = PluginJar.of(SpelledModel.pluginJar(dir.resolve("plugins/spelled.jar")));
+        PluginFile jar = PluginFile.of(SpelledModel.pluginJar(dir.resolve("plugins/spelled.jar")));
         PluginTrust trust = new PluginTrust(dir.resolve("trusted-plugins"));
         trust.trust(jar);
         plugins = PluginRegistry.forProject(dir, trust);

@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import org.grpowb.api.PluginApi;
 import org.grpowb.api.PolicyModel;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
@@ -91,7 +94,7 @@ public final class SpelledModel implements PolicyModelFactory {
         }
     }
 
-    /** Packs this class as a plugin jar registering it as a {@link PolicyModelFactory}. */
+    /** Packs this class as a plugin jar (of this workbench's plugin API) registering it as a model factory. */
     static Path pluginJar(Path jar) throws IOException {
         Path classes;
         try {
@@ -101,7 +104,10 @@ public final class SpelledModel implements PolicyModelFactory {
         }
         String pkg = SpelledModel.class.getPackageName().replace('.', '/') + "/";
         Files.createDirectories(jar.toAbsolutePath().getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(PluginApi.MANIFEST_ATTRIBUTE, String.valueOf(PluginApi.VERSION));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
              Stream<Path> files = Files.list(classes)) {
             for (Path f : files.filter(p -> p.getFileName().toString().matches("SpelledModel(\\$.*)?\\.class"))
                     .sorted().toList()) {

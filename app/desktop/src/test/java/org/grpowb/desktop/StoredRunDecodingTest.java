@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import javafx.stage.Stage;
 import org.grpowb.api.Verdict;
-import org.grpowb.core.plugin.PluginJar;
+import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.run.RolloutRecord;
@@ -46,7 +46,7 @@ class StoredRunDecodingTest extends WindowTest {
         Path project = dir.resolve("decoding");
         copyTree(SAMPLE, project);
         PluginTrust trust = new PluginTrust(dir.resolve("trusted-plugins"));
-        trust.trust(PluginJar.of(SpelledModel.pluginJar(project.resolve("plugins/spelled.jar"))));
+        trust.trust(PluginFile.of(SpelledModel.pluginJar(project.resolve("plugins/spelled.jar"))));
         try (RunStore store = RunStore.open(project.resolve("runs/runs.db"))) {
             spelledRun = store.createRun("arithmetic", "grpo", 1,
                     "{\"model\":{\"name\":\"spelled\",\"init\":null,\"settings\":{\"case\":\"upper\"}}}");

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The plugin jars this user has agreed to run, by SHA-256, in one file ({@code ~/.grpowb/trusted-plugins}, or where
- * {@code -Dgrpowb.trust.file} says). A project's plugins are code from elsewhere: none is loaded until its exact bytes
- * are in this file, which only an explicit act of the user (the window's trust dialog, {@code grpowb trust}) writes.
+ * The plugin files (jars, Java sources, Python files) this user has agreed to run, by SHA-256, in one file
+ * ({@code ~/.grpowb/trusted-plugins}, or where {@code -Dgrpowb.trust.file} says). A project's plugins are code from
+ * elsewhere: none is loaded until its exact bytes are in this file, which only an explicit act of the user (the
+ * window's trust dialog, {@code grpowb trust}) writes.
  * Each line is {@code <sha256> <path when trusted>}; the path is for the reader, the hash is what counts.
  */
 public final class PluginTrust {
@@ -33,18 +34,18 @@ public final class PluginTrust {
         return file;
     }
 
-    public synchronized boolean trusts(PluginJar jar) {
-        return hashes().contains(jar.sha256());
+    public synchronized boolean trusts(PluginFile plugin) {
+        return hashes().contains(plugin.sha256());
     }
 
     /** Records that the user trusts these exact bytes; written atomically. */
-    public synchronized void trust(PluginJar jar) {
-        if (trusts(jar)) {
+    public synchronized void trust(PluginFile plugin) {
+        if (trusts(plugin)) {
             return;
         }
         try {
             List<String> lines = new ArrayList<>(Files.exists(file) ? Files.readAllLines(file) : List.of());
-            lines.add(jar.sha256() + " " + jar.file());
+            lines.add(plugin.sha256() + " " + plugin.file());
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, lines);

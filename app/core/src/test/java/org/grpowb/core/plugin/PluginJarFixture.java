@@ -6,16 +6,20 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.grpowb.api.PluginApi;
 import org.grpowb.api.RewardFunction;
 
 /**
  * Builds real plugin jars for tests: compiles a reward function's source with the JDK's compiler against the plugin
- * API alone (as an outside author would) and packs it with its {@code META-INF/services} entry.
+ * API alone (as an outside author would) and packs it with its {@code META-INF/services} entry and the manifest's
+ * plugin API version ({@link PluginApi#MANIFEST_ATTRIBUTE}), this workbench's unless a test asks for another or none.
  */
 public final class PluginJarFixture {
 
@@ -27,12 +31,19 @@ public final class PluginJarFixture {
      * {@code initialiser} is put in the class's static initialiser (e.g. a {@code throw} to make the jar fail).
      */
     public static Path shortAnswerReward(Path jar, String name, int maxChars, String initialiser) throws IOException {
+        return shortAnswerReward(jar, name, maxChars, initialiser, String.valueOf(PluginApi.VERSION));
+    }
+
+    /** As {@link #shortAnswerReward(Path, String, int, String)}, built against {@code apiVersion} (null: none). */
+    public static Path shortAnswerReward(Path jar, String name, int maxChars, String initialiser, String apiVersion)
+            throws IOException {
         String cls = "ShortAnswer" + Math.abs(name.hashCode());
         String source = """
                 package com.example.drop;
 
                 import org.grpowb.api.Example;
-                import org.grpowb.api.RewardFunction;
+                import org.grpowb.api.PluginApi;
+import org.grpowb.api.RewardFunction;
                 import org.grpowb.api.RewardResult;
                 import org.grpowb.api.Verdict;
 
@@ -48,11 +59,20 @@ public final class PluginJarFixture {
                     }
                 }
                 """.formatted(cls, initialiser, name, maxChars, maxChars);
-        return jar(jar, "com.example.drop." + cls, source, RewardFunction.class);
+        return jar(jar, "com.example.drop." + cls, source, RewardFunction.class, apiVersion);
     }
 
-    /** Compiles one class and packs it as a plugin jar registering it for {@code service}. */
+    /** Compiles one class and packs it as a plugin jar of this workbench's API registering it for {@code service}. */
     public static Path jar(Path jar, String className, String source, Class<?> service) throws IOException {
+        return jar(jar, className, source, service, String.valueOf(PluginApi.VERSION));
+    }
+
+    /**
+     * Compiles one source file (its other top-level and nested classes go in too) and packs it as a plugin jar
+     * registering {@code className} for {@code service}, its manifest naming {@code apiVersion} (null: no attribute).
+     */
+    public static Path jar(Path jar, String className, String source, Class<?> service, String apiVersion)
+            throws IOException {
         Path work = Files.createTempDirectory("plugin-src");
         Path src = work.resolve(className.replace('.', '/') + ".java");
         Files.createDirectories(src.getParent());
@@ -65,7 +85,12 @@ public final class PluginJarFixture {
             throw new IllegalStateException("the test plugin did not compile");
         }
         Files.createDirectories(jar.toAbsolutePath().getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (apiVersion != null) {
+            manifest.getMainAttributes().putValue(PluginApi.MANIFEST_ATTRIBUTE, apiVersion);
+        }
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             try (Stream<Path> files = Files.walk(classes)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                     out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));

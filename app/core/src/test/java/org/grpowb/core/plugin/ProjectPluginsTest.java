@@ -14,6 +14,8 @@ import org.grpowb.core.TestProjects;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectException;
 import org.grpowb.core.project.ProjectLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,24 @@ class ProjectPluginsTest {
 
     @TempDir
     Path dir;
+
+    private String cacheBefore;
+
+    /** The two-argument registry keeps its copies where -Dgrpowb.plugin.cache says: this test's folder. */
+    @BeforeEach
+    void aCacheOfItsOwn() {
+        cacheBefore = System.getProperty("grpowb.plugin.cache");
+        System.setProperty("grpowb.plugin.cache", dir.resolve("cache").toString());
+    }
+
+    @AfterEach
+    void restoreTheCache() {
+        if (cacheBefore == null) {
+            System.clearProperty("grpowb.plugin.cache");
+        } else {
+            System.setProperty("grpowb.plugin.cache", cacheBefore);
+        }
+    }
 
     private Path projectWithShortAnswer() throws Exception {
         Path project = dir.resolve("p");
@@ -52,7 +72,7 @@ class ProjectPluginsTest {
     void aTrustedJarLoadsInItsOwnClassLoaderAndScores() throws Exception {
         Path project = projectWithShortAnswer();
         PluginTrust trust = new PluginTrust(dir.resolve("trust"));
-        PluginJar jar = PluginRegistry.jars(project).get(0);
+        PluginFile jar = PluginRegistry.files(project).get(0);
         trust.trust(jar);
         assertTrue(new PluginTrust(dir.resolve("trust")).trusts(jar), "kept in the trust file");
 
@@ -66,8 +86,10 @@ class ProjectPluginsTest {
         assertEquals(1.0, reward.score("42", ex).scores().get("short_answer"));
         assertEquals(0.0, reward.score("4242", ex).scores().get("short_answer"));
 
-        ClassLoader loader = reward.getClass().getClassLoader();
+        ClassLoader loader = PluginRegistry.loaderOf(reward);
         assertTrue(loader instanceof IsolatedPluginLoader, String.valueOf(loader));
+        assertEquals(dir.resolve("cache").resolve(jar.sha256()).resolve("short-answer.jar").toUri().toURL(),
+                ((IsolatedPluginLoader) loader).getURLs()[0], "loaded from the content-addressed copy");
         assertEquals(RewardFunction.class, loader.loadClass(RewardFunction.class.getName()), "the API is shared");
         assertThrows(ClassNotFoundException.class, () -> loader.loadClass(ProjectLoader.class.getName()),
                 "the engine is not visible to a plugin");
@@ -79,7 +101,7 @@ class ProjectPluginsTest {
     void changedBytesMustBeTrustedAgain() throws Exception {
         Path project = projectWithShortAnswer();
         PluginTrust trust = new PluginTrust(dir.resolve("trust"));
-        trust.trust(PluginRegistry.jars(project).get(0));
+        trust.trust(PluginRegistry.files(project).get(0));
         PluginJarFixture.shortAnswerReward(project.resolve("plugins/short-answer.jar"), "short_answer", 5, "");
         assertEquals(1, PluginRegistry.forProject(project, trust).untrusted().size());
     }
@@ -91,7 +113,7 @@ class ProjectPluginsTest {
                 "if (true) { throw new IllegalStateException(\"no licence key\"); }");
         PluginJarFixture.shortAnswerReward(project.resolve("plugins/clash.jar"), "exact_answer", 3, "");
         PluginTrust trust = new PluginTrust(dir.resolve("trust"));
-        PluginRegistry.jars(project).forEach(trust::trust);
+        PluginRegistry.files(project).forEach(trust::trust);
 
         PluginRegistry registry = PluginRegistry.forProject(project, trust);
         List<String> problems = registry.problems();

@@ -8,7 +8,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.VBox;
-import org.grpowb.core.plugin.PluginJar;
+import org.grpowb.core.plugin.PluginFile;
 
 /**
  * Asks before a project's plugin jars run: they are code from elsewhere with this user's rights. Lists each jar with
@@ -21,7 +21,7 @@ public final class TrustPluginsDialog extends Alert {
     public static final ButtonType TRUST = new ButtonType("Trust and Load", ButtonBar.ButtonData.YES);
     public static final ButtonType SKIP = new ButtonType("Open Without Them", ButtonBar.ButtonData.CANCEL_CLOSE);
 
-    public TrustPluginsDialog(String project, List<PluginJar> jars) {
+    public TrustPluginsDialog(String project, List<PluginFile> jars) {
         super(AlertType.WARNING, "", SKIP, TRUST);
         setTitle("Trust this project's plugins?");
         setHeaderText("The project " + project + " brings " + jars.size()

@@ -65,10 +65,6 @@ final class ProjectOptions {
         return Files.isRegularFile(abs) ? abs.getParent() : abs;
     }
 
-    Path defaultStore(Project p) {
-        return p.dir().resolve("runs").resolve("runs.db");
-    }
-
     static Path ensureParent(Path file) throws java.io.IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

@@ -10,6 +10,7 @@ import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.engine.RunSummary;
 import org.grpowb.core.engine.TrainingRun;
 import org.grpowb.core.project.Project;
+import org.grpowb.core.project.ProjectRuns;
 import org.grpowb.core.project.StoredSettings;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
@@ -57,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
         // the first line: where the run trains and why, before anything slow happens
         System.err.println("device: " + ComputeDevice.current().line());
         String projectName = project.name();
-        Path storeFile = ProjectOptions.ensureParent(store != null ? store : opts.defaultStore(project));
+        Path storeFile = ProjectOptions.ensureParent(store != null ? store : ProjectRuns.defaultStore(project.dir()));
         // closed last, after the store: a signal's shutdown waits until the run's rows are written and the store closed
         try (GracefulStop stop = new GracefulStop(GracefulStop.WAIT, System.err);
              RunStore runStore = RunStore.open(storeFile)) {
@@ -65,8 +66,7 @@ final class TrainCommand implements Callable<Integer> {
             if (resume) {
                 RunInfo info = runId != null
                         ? runStore.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in " + storeFile))
-                        : runStore.runs().stream().filter(r -> r.project().equals(projectName) && !r.status().equals("done"))
-                        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        : ProjectRuns.newestUnfinished(runStore, projectName).orElseThrow(() -> new IllegalArgumentException(
                                 "no unfinished run of project '" + projectName + "' in " + storeFile));
                 resumeId = info.id();
                 // a resumed run keeps the settings it was started with; flags given now still win

@@ -1,23 +1,15 @@
 package org.grpowb.desktop;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.prefs.Preferences;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.value.ChangeListener;
-import javafx.beans.value.ObservableValue;
 import javafx.concurrent.Task;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
@@ -31,33 +23,24 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
-import org.grpowb.api.TokenCodec;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
-import org.grpowb.core.plugin.PluginFile;
-import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginTrust;
-import org.grpowb.core.project.Project;
-import org.grpowb.core.project.ProjectLoader;
-import org.grpowb.core.project.StoredSettings;
 import org.grpowb.core.run.EvalRecord;
-import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
-import org.grpowb.core.store.RunStore;
-import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
+import org.grpowb.desktop.plugins.PluginManagement;
 import org.grpowb.desktop.projects.ModelFolderOpening;
 import org.grpowb.desktop.projects.NewProjectFlow;
-import org.grpowb.desktop.projects.ModelFolderProject;
 import org.grpowb.desktop.projects.ProjectExplorer;
+import org.grpowb.desktop.projects.ProjectLifecycle;
 import org.grpowb.desktop.projects.RecentProjects;
 import org.grpowb.desktop.projects.SampleProject;
-import org.grpowb.desktop.projects.SampleProjects;
-import org.grpowb.desktop.projects.TrustPluginsDialog;
 import org.grpowb.desktop.projects.WelcomeView;
 import org.grpowb.desktop.run.CheckpointEvaluations;
+import org.grpowb.desktop.run.RunLifecycle;
 import org.grpowb.desktop.run.RunSession;
 import org.grpowb.desktop.run.RunStatusBar;
 import org.grpowb.desktop.run.RunToolBar;
@@ -77,6 +60,8 @@ import org.grpowb.desktop.steer.SteeringView;
  * run's progress and the long-work indicator. The explorer and the bottom panel collapse; their sizes, the theme and
  * the recent projects are kept in user preferences.
  * <p>
+ * This class lays the window out and wires its parts; the work is theirs: the open project's lifecycle
+ * ({@link ProjectLifecycle}), the run's ({@link RunLifecycle}) and the project's plugins ({@link PluginManagement}).
  * Everything that reads the disk (opening a project, reading the store, evaluating, saving) runs as {@link LongWork}
  * off the JavaFX thread; what fails lands in the problems list and as a notification.
  */
@@ -90,43 +75,29 @@ public final class Workbench {
     private final LongWork work = new LongWork();
     private final TabPane editors = new TabPane();
     private final TabPane bottom = new TabPane();
-    private final LiveViews views;
-    private final Map<String, Object> overrides;
-    private final Preferences prefs;
-    private final Notifier notifier;
-    private final RecentProjects recent;
-    private final EditorTabs files = new EditorTabs(editors, work, this::saved);
-    private final Tab welcomeTab;
-    private final WelcomeView welcome;
+    private final EditorTabs files = new EditorTabs(editors, work, file -> projects().saved(file));
     private final Tab configTab = tab("Configuration", new Label("no project"));
-    private final Tab historyTab;
-    private final SteeringView steering;
-    private MenuBar menuBar;
+    private final Tab historyTab = tab("Runs", new Label("no project"));
+    /** True while a project is being opened or a run prepared; Run waits for it. */
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "GRPO Workbench");
+    private final Preferences prefs;
+    private final LiveViews views;
+    private final SteeringView steering;
+    private final WelcomeView welcome;
+    private final Tab welcomeTab;
+    private final PluginManagement plugins;
+    private final ProjectLifecycle projects;
+    private final RunLifecycle runs;
+    private final ModelFolderOpening modelFolders;
+    private final NewProjectFlow newProjects;
+    private final CheckpointEvaluations evaluations;
     private final CollapsiblePanel explorerPanel;
     private final CollapsiblePanel bottomPanel;
+    private final Notifier notifier;
     private final RunStatusBar statusBar;
+    private MenuBar menuBar;
     /** Asks the user for a folder (the title says what for); null when cancelled. Tests answer without a native dialog. */
     private Function<String, Path> chooseFolder = this::chooseFolderNatively;
-    private List<SampleProject> samples = List.of();
-    private Path projectDir;
-    private Project project;
-    private RunConfigView config;
-    private RunHistoryView history;
-    private final PluginTrust trust;
-    /** SHA-256 of plugin jars the user declined to trust in this session. */
-    private final Set<String> declined = new HashSet<>();
-    /** Bumped on every open; a load that finishes after a newer open started is dropped. */
-    private long openGeneration;
-    private final ModelFolderOpening modelFolders = new ModelFolderOpening(work, root, new ModelFolderOpening.Host(
-            what -> chooseFolder.apply(what), this::defaultParent, () -> samples, this::log, m -> notifier().info(m),
-            this::openFromUi));
-    private final NewProjectFlow newProjects = new NewProjectFlow(work, root, new NewProjectFlow.Host(() -> samples,
-            this::defaultParent, this::log, m -> notifier().info(m), this::openFromUi));
-    private final CheckpointEvaluations evaluations = new CheckpointEvaluations(work, session,
-            new CheckpointEvaluations.Host(() -> project, this::storeFile, () -> history.selectedRunIds(),
-                    p -> problems.add(Problem.of(p)), m -> notifier().info(m), this::log));
 
     /**
      * @param projectDir the project to open
@@ -143,26 +114,16 @@ public final class Workbench {
 
     /** @param trust the plugin jars this user trusts (tests pass a scratch file) */
     public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs, PluginTrust trust) {
-        this.trust = trust;
-        this.overrides = Map.copyOf(overrides);
         this.prefs = prefs;
-        this.recent = new RecentProjects(prefs);
-        this.projectDir = projectDir;
         this.views = new LiveViews(session, work);
         this.steering = new SteeringView(new SteeringModel(session, work, this::storeFile, edits -> {
             if (views.storedRunId() < 0) {
                 views.dashboard().showEdits(edits); // a stored run on show has its own, read with it
             }
         }), work);
-        this.history = new RunHistoryView(storeFile(), work);
-        this.history.setOnOpen(this::showRun);
-        this.historyTab = tab("Runs", history);
-        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, newProjects::open, this::chooseProject,
-                modelFolders::open));
+        this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
+                this::openModelFolder));
         this.welcomeTab = tab("Welcome", welcome);
-        work.onFailure((what, failure) -> report(what, failure));
-        work.onCancelled(what -> log(what + ": cancelled"));
-        problems.setOpener(p -> openFile(p.file(), p.line()));
 
         SplitPane centre = new SplitPane(buildEditors(), buildBottom());
         centre.setOrientation(Orientation.VERTICAL);
@@ -172,7 +133,27 @@ public final class Workbench {
         bottomPanel = new CollapsiblePanel(centre, bottom, false, "centre", 0.75, prefs);
         notifier = new Notifier(main);
 
-        root.setTop(new VBox(menus(), new RunToolBar(session, this::run, busy)));
+        plugins = new PluginManagement(trust, new PluginManagement.Host(root, this::log, this::problem,
+                session::inProgress, () -> projects().reopen()));
+        projects = new ProjectLifecycle(projectDir, overrides, work, plugins, new RecentProjects(prefs), busy,
+                new ProjectLifecycle.Views(explorer, welcome, problems, notifier, steering.model(), configTab, historyTab),
+                new ProjectLifecycle.Host(this::log, (registry, codec) -> views.codecs(new RunCodecs(registry, codec)),
+                        this::showFresh, this::showRun, session::inProgress));
+        runs = new RunLifecycle(session, work, overrides, busy, new RunLifecycle.Host(projects::project, projects::dir,
+                projects::storeFile, () -> projects.config() == null ? null : projects.config().model(),
+                () -> projects.history().selectedRunIds(), plugins::registry, this::problem, this::log,
+                notifier::info, this::report, this::showFresh, projects::loadRuns, projects::runEnded));
+        modelFolders = new ModelFolderOpening(work, root, new ModelFolderOpening.Host(what -> chooseFolder.apply(what),
+                projects::defaultParent, projects::samples, this::log, notifier::info, this::openFromUi));
+        newProjects = new NewProjectFlow(work, root, new NewProjectFlow.Host(projects::samples,
+                projects::defaultParent, this::log, notifier::info, this::openFromUi));
+        evaluations = new CheckpointEvaluations(work, session, new CheckpointEvaluations.Host(projects::project,
+                this::storeFile, () -> projects.history().selectedRunIds(), this::problem, notifier::info, this::log));
+
+        work.onFailure(this::report);
+        work.onCancelled(what -> log(what + ": cancelled"));
+        problems.setOpener(p -> openFile(p.file(), p.line()));
+        root.setTop(new VBox(menus(), new RunToolBar(session, runs::run, busy)));
         root.setCenter(notifier.node());
         statusBar = new RunStatusBar(session, work.indicator());
         root.setBottom(statusBar);
@@ -183,22 +164,10 @@ public final class Workbench {
         }
         views.storeFile(this::storeFile);
         views.onDecodingProblem(this::decodingProblem);
-        session.onFrame(this::onFrame);
-        session.stateProperty().addListener((o, was, now) -> {
-            log("run " + now.name().toLowerCase(Locale.ROOT)
-                    + (session.messageProperty().get().isEmpty() ? "" : ": " + session.messageProperty().get()));
-            if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
-                loadRuns();
-                history.reload();
-            }
-            if (now == RunSession.State.FAILED) {
-                report("The run", new IllegalStateException(session.messageProperty().get()));
-            }
-        });
-        welcome.setRecent(recent.list());
-        loadSamples();
+        session.onFrame(this::showFrame);
+        projects.loadSamples();
         findDevice();
-        open(projectDir);
+        projects.open(projectDir);
     }
 
     public Parent root() {
@@ -216,7 +185,7 @@ public final class Workbench {
 
     /** The window title: the open project's name. */
     public ReadOnlyStringProperty titleProperty() {
-        return title.getReadOnlyProperty();
+        return projects.titleProperty();
     }
 
     LiveViews views() {
@@ -224,7 +193,7 @@ public final class Workbench {
     }
 
     RunConfigView config() {
-        return config;
+        return projects.config();
     }
 
     SteeringView steering() {
@@ -232,7 +201,7 @@ public final class Workbench {
     }
 
     RunHistoryView history() {
-        return history;
+        return projects.history();
     }
 
     LongWork work() {
@@ -263,8 +232,9 @@ public final class Workbench {
         return editors;
     }
 
+    /** The open project's run store. */
     public Path storeFile() {
-        return projectDir.toAbsolutePath().resolve("runs").resolve("runs.db");
+        return projects.storeFile();
     }
 
     /**
@@ -272,120 +242,62 @@ public final class Workbench {
      * problems (file, line, field) in the problems list.
      */
     public void open(Path dir) {
-        long generation = ++openGeneration;
-        projectDir = dir;
-        problems.getItems().clear();
-        busy.set(true);
-        work.submit("Checking " + dir.getFileName() + " for plugins", new Task<List<PluginFile>>() {
-            @Override
-            protected List<PluginFile> call() {
-                return PluginRegistry.files(dir).stream().filter(j -> !trust.trusts(j)).toList();
-            }
-        }, untrusted -> {
-            if (generation == openGeneration) {
-                load(dir, generation, askTrust(untrusted));
-            }
-        }, failure -> opened(dir, generation, null));
-    }
-
-    /**
-     * Asks whether to trust jars the user has not declined in this session; returns those to trust. A jar the user
-     * declines is not asked about again until the window restarts (a save re-opens the project).
-     */
-    private List<PluginFile> askTrust(List<PluginFile> untrusted) {
-        List<PluginFile> ask = untrusted.stream().filter(j -> !declined.contains(j.sha256())).toList();
-        if (ask.isEmpty()) {
-            return List.of();
-        }
-        TrustPluginsDialog dialog = new TrustPluginsDialog(String.valueOf(projectDir.getFileName()), ask);
-        if (root.getScene() != null) {
-            dialog.initOwner(root.getScene().getWindow());
-        }
-        if (dialog.showAndWait().orElse(TrustPluginsDialog.SKIP) == TrustPluginsDialog.TRUST) {
-            return ask;
-        }
-        ask.forEach(j -> declined.add(j.sha256()));
-        log("opened without the untrusted plugins: " + String.join(", ", ask.stream().map(PluginFile::name).toList()));
-        return List.of();
-    }
-
-    /** File → Trust Project Plugins: asks again about the jars declined in this session, then re-opens. */
-    private void askTrustAgain() {
-        if (runInProgress()) {
-            problems.add(Problem.of("stop the run before loading other plugins"));
-            return;
-        }
-        declined.clear();
-        open(projectDir);
-    }
-
-    /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
-    private void load(Path dir, long generation, List<PluginFile> toTrust) {
-        record Opened(Project project, List<Path> files, RunConfigModel config, List<String> pluginProblems,
-                      List<String> jars, RunCodecs codecs, List<String> model) { }
-        work.submit("Opening " + dir.getFileName(), new Task<Opened>() {
-            @Override
-            protected Opened call() {
-                toTrust.forEach(trust::trust);
-                PluginRegistry plugins = PluginRegistry.forProject(dir, trust);
-                Project p = new ProjectLoader(plugins).load(dir, overrides);
-                List<String> jars = PluginRegistry.files(dir).stream().map(j -> j.name()
-                        + (plugins.untrusted().contains(j) ? " · not trusted"
-                        : plugins.problems().stream().anyMatch(m -> m.contains("/" + j.name() + " "))
-                        ? " · failed to load" : " · loaded")).toList();
-                TokenCodec codec = p.model().factory().codec(p.model().settings(), p.model().init());
-                return new Opened(p, ProjectExplorer.projectFiles(dir), new RunConfigModel(p, plugins),
-                        plugins.problems(), jars, new RunCodecs(plugins, codec), ModelFolderProject.explorerLines(p));
-            }
-        }, opened -> {
-            if (generation != openGeneration) {
-                return;
-            }
-            opened.pluginProblems().forEach(p -> problems.add(Problem.of(p)));
-            project = opened.project();
-            views.codecs(opened.codecs());
-            config = new RunConfigView(opened.config());
-            configTab.setContent(config);
-            steering.model().project(project);
-            explorer.show(project, opened.files(), opened.jars(), opened.model());
-            welcome.setRecent(recent.remember(dir));
-            notifier.clearError();
-            log("opened " + project.file());
-            opened(dir, generation, project);
-            loadRuns();
-        }, failure -> opened(dir, generation, null));
-    }
-
-    /** The end of an open, successful ({@code loaded} not null) or not. */
-    private void opened(Path dir, long generation, Project loaded) {
-        if (generation != openGeneration) {
-            return;
-        }
-        busy.set(false);
-        if (loaded != null) {
-            title.set("GRPO Workbench — " + loaded.name());
-            return;
-        }
-        project = null;
-        views.codecs(RunCodecs.NONE);
-        configTab.setContent(new Label("fix the project's problems (see Problems) to edit its configuration"));
-        explorer.showUnopened(dir);
-        title.set("GRPO Workbench — " + dir.getFileName());
-        log("cannot open " + dir + ": see Problems");
+        projects.open(dir);
     }
 
     /** Opens another project in this window; refused while a run is in progress. */
     public void openFromUi(Path dir) {
-        if (runInProgress()) {
-            problems.add(Problem.of("stop the run before opening another project"));
+        projects.openFromUi(dir);
+    }
+
+    /**
+     * The window is asked to close: with a run in progress, stop it first (the run ends as {@code stopped}, its last
+     * steps written, resumable) and close once it has; else close now. Called on the JavaFX thread.
+     *
+     * @return true when {@code close} ran now, false when it will run once the run has stopped
+     */
+    public boolean requestClose(Runnable close) {
+        return runs.requestClose(close);
+    }
+
+    /** Opens a project file in an editor tab (or brings its tab forward), at {@code line} when positive. */
+    void openFile(Path file, int line) {
+        files.open(file, line);
+    }
+
+    private void openFile(Path file) {
+        files.open(file, 0);
+    }
+
+    /** Shows a stored run on the dashboard and in the inspector (refused while a run is live there). */
+    void showRun(long runId) {
+        if (session.inProgress()) {
+            problem("stop the run before opening another one on the dashboard");
             return;
         }
-        open(dir);
-        views.clear();
-        history = new RunHistoryView(storeFile(), work);
-        history.setOnOpen(this::showRun);
-        historyTab.setContent(history);
+        log("opening run " + runId + " from the store");
+        views.openStored(runId);
+        steering.model().follow(runId);
         editors.getSelectionModel().select(0);
+    }
+
+    /** Answers the window's folder choices with {@code chooser} instead of the native dialog (tests). */
+    void chooseFoldersWith(Function<String, Path> chooser) {
+        this.chooseFolder = chooser;
+    }
+
+    /** The project lifecycle, for the callbacks of parts built before it (the editors' saves, the plugins). */
+    private ProjectLifecycle projects() {
+        return projects;
+    }
+
+    /** The welcome page's New Project, built before the flow it opens. */
+    private void newProject(SampleProject template) {
+        newProjects.open(template);
+    }
+
+    private void openModelFolder() {
+        modelFolders.open();
     }
 
     private void chooseProject() {
@@ -400,17 +312,6 @@ public final class Workbench {
         chooser.setTitle(title);
         java.io.File dir = chooser.showDialog(root.getScene().getWindow());
         return dir == null ? null : dir.toPath();
-    }
-
-    /** Answers the window's folder choices with {@code chooser} instead of the native dialog (tests). */
-    void chooseFoldersWith(Function<String, Path> chooser) {
-        this.chooseFolder = chooser;
-    }
-
-    /** Where new projects go unless the user says otherwise: beside the open project. */
-    private Path defaultParent() {
-        Path parent = projectDir.toAbsolutePath().normalize().getParent();
-        return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /** Fills in the status bar's device; choosing it loads PyTorch's natives, so never on the JavaFX thread. */
@@ -428,8 +329,8 @@ public final class Workbench {
 
     private MenuBar menus() {
         MenuBar bar = WorkbenchMenus.build(new WorkbenchMenus.Actions(() -> newProjects.open(null), this::chooseProject,
-                modelFolders::open, this::askTrustAgain, () -> editors.getSelectionModel().select(welcomeTab), evaluations::evaluate,
-                this::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
+                modelFolders::open, plugins::askAgain, () -> editors.getSelectionModel().select(welcomeTab),
+                evaluations::evaluate, runs::continueSelected, work::cancelNewest, this::showShortcuts, this::applyTheme),
                 prefs, explorerPanel, bottomPanel);
         root.sceneProperty().addListener((o, was, scene) -> {
             if (scene != null) {
@@ -453,131 +354,6 @@ public final class Workbench {
         if (root.getScene() != null) {
             Themes.apply(root.getScene(), dark ? Themes.DARK : Themes.LIGHT);
         }
-    }
-
-    /** Runs the project with the configuration editor's changes, refusing while any setting is invalid. */
-    private void run() {
-        if (project == null) {
-            problems.add(Problem.of("fix the project's problems before running"));
-            return;
-        }
-        if (config != null && !config.model().valid()) {
-            problems.add(Problem.of(config.model().invalidCount() + " invalid setting(s) in the run configuration"));
-            return;
-        }
-        Map<String, Object> all = new LinkedHashMap<>(overrides);
-        if (config != null) {
-            all.putAll(config.model().overrides());
-        }
-        prepareAndStart("Preparing the run", all, p -> session.start(p, storeFile()));
-    }
-
-    /** Continues the run selected in the run history (or the newest stopped one) from its last checkpoint. */
-    private void continueSelected() {
-        if (project == null || runInProgress()) {
-            problems.add(Problem.of(project == null ? "open a project first" : "a run is in progress"));
-            return;
-        }
-        List<Long> selected = history.selectedRunIds();
-        Path file = storeFile();
-        Map<String, Object> base = new LinkedHashMap<>(overrides);
-        work.submit("Reading the run to continue", new Task<RunInfo>() {
-            @Override
-            protected RunInfo call() {
-                try (RunStore store = RunStore.open(file)) {
-                    return (selected.isEmpty()
-                            ? store.runs().stream().filter(r -> !r.status().equals("done")).findFirst()
-                            : store.run(selected.get(0)))
-                            .orElseThrow(() -> new IllegalStateException("select a run that is not done to continue it"));
-                }
-            }
-        }, info -> {
-            // the run goes on with the settings it was started with, whatever the window or the file says now
-            Map<String, Object> all = new LinkedHashMap<>(base);
-            all.putAll(StoredSettings.overrides(info.configJson()));
-            log("continuing run " + info.id() + " from its last checkpoint");
-            prepareAndStart("Preparing run " + info.id(), all, p -> session.continueRun(p, file, info.id()));
-        });
-    }
-
-    private void prepareAndStart(String what, Map<String, Object> settings, Consumer<Project> start) {
-        Path dir = projectDir;
-        busy.set(true);
-        work.submit(what, new Task<Project>() {
-            @Override
-            protected Project call() {
-                return new ProjectLoader(PluginRegistry.forProject(dir, trust)).load(dir, settings);
-            }
-        }, p -> {
-            busy.set(false);
-            if (runInProgress()) {
-                return;
-            }
-            views.clear();
-            editors.getSelectionModel().select(0);
-            start.accept(p);
-        }, failure -> busy.set(false));
-    }
-
-    /**
-     * The window is asked to close: with a run in progress, stop it first (the run ends as {@code stopped}, its last
-     * steps written, resumable) and close once it has; else close now. Called on the JavaFX thread.
-     *
-     * @return true when {@code close} ran now, false when it will run once the run has stopped
-     */
-    public boolean requestClose(Runnable close) {
-        if (!runInProgress()) {
-            close.run();
-            return true;
-        }
-        notifier.info("Stopping the run before closing…");
-        log("closing: stopping the run first");
-        session.stateProperty().addListener(new ChangeListener<>() {
-            @Override
-            public void changed(ObservableValue<? extends RunSession.State> o, RunSession.State was,
-                                RunSession.State now) {
-                if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
-                    session.stateProperty().removeListener(this);
-                    close.run();
-                }
-            }
-        });
-        session.stop();
-        return false;
-    }
-
-    private boolean runInProgress() {
-        RunSession.State st = session.stateProperty().get();
-        return st == RunSession.State.RUNNING || st == RunSession.State.PAUSED || st == RunSession.State.STOPPING;
-    }
-
-    /** Opens a project file in an editor tab (or brings its tab forward), at {@code line} when positive. */
-    void openFile(Path file, int line) {
-        files.open(file, line);
-    }
-
-    private void openFile(Path file) {
-        files.open(file, 0);
-    }
-
-    /** After a save: a file of the open project may have fixed (or broken) it, so check the project again. */
-    private void saved(Path file) {
-        log("saved " + file);
-        if (file.startsWith(projectDir.toAbsolutePath().normalize()) && !runInProgress()) {
-            open(projectDir);
-        }
-    }
-
-    /** Shows a stored run on the dashboard and in the inspector (refused while a run is live there). */
-    void showRun(long runId) {
-        if (runInProgress()) {
-            problems.add(Problem.of("stop the run before opening another one on the dashboard"));
-            return;
-        }
-        log("opening run " + runId + " from the store");
-        views.openStored(runId);
-        steering.model().follow(runId);
-        editors.getSelectionModel().select(0);
     }
 
     private TabPane buildEditors() {
@@ -608,7 +384,14 @@ public final class Workbench {
         return t;
     }
 
-    private void onFrame(List<RunEvent> events) {
+    /** Empties the run views and brings the dashboard forward: another project is open, or a run is about to start. */
+    private void showFresh() {
+        views.clear();
+        editors.getSelectionModel().select(0);
+    }
+
+    /** The live run's steps and evaluations for the dashboard, the inspector and steering, once per frame. */
+    private void showFrame(List<RunEvent> events) {
         List<StepMetrics> steps = new ArrayList<>();
         List<EvalRecord> evals = new ArrayList<>();
         StepRecord last = null;
@@ -619,12 +402,6 @@ public final class Workbench {
                 last = sc.step();
             } else if (e instanceof RunEvent.EvalCompleted ev) {
                 evals.add(ev.eval());
-                log(String.format(Locale.ROOT, "eval at step %d: %.1f%%", ev.eval().step(), 100 * ev.eval().accuracy()));
-            } else if (e instanceof RunEvent.Started st) {
-                log("run " + st.runId() + " started at step " + st.firstStep() + " of " + st.totalSteps());
-                loadRuns(); // the explorer lists the new run while it trains
-            } else if (e instanceof RunEvent.NonFiniteLoss nf) {
-                problems.add(Problem.of("step " + nf.step() + ": non-finite loss, update skipped"));
             }
         }
         views.accept(steps, evals, last);
@@ -638,39 +415,6 @@ public final class Workbench {
         log(problem);
     }
 
-    /** Lists the store's runs in the explorer, reading the store in the background. */
-    private void loadRuns() {
-        Path file = storeFile();
-        long generation = openGeneration;
-        work.submit("Reading runs", new Task<List<RunInfo>>() {
-            @Override
-            protected List<RunInfo> call() {
-                if (!Files.exists(file)) {
-                    return List.of();
-                }
-                try (RunStore store = RunStore.open(file)) {
-                    return store.runs();
-                }
-            }
-        }, runs -> {
-            if (generation == openGeneration) {
-                explorer.showRuns(runs);
-            }
-        });
-    }
-
-    private void loadSamples() {
-        work.submit("Finding sample projects", new Task<List<SampleProject>>() {
-            @Override
-            protected List<SampleProject> call() {
-                return SampleProjects.locate().map(SampleProjects::list).orElse(List.of());
-            }
-        }, found -> {
-            samples = found;
-            welcome.setSamples(found);
-        });
-    }
-
     /** An exception nobody caught (a bug): listed as a problem and announced, so the window keeps working. */
     public void reportUnexpected(String thread, Throwable failure) {
         report("Unexpected error on " + thread, failure);
@@ -679,11 +423,24 @@ public final class Workbench {
     /** A failure: located in the problems list, announced by a notification, detailed in the console. */
     private void report(String what, Throwable failure) {
         Problem p = Problem.of(failure);
+        alert(p, what + " failed: " + p.message());
+        log(what + " failed: " + p.message());
+    }
+
+    /** Something the user must act on (the console already says it): listed and shown, announced as an error. */
+    private void alert(String message) {
+        alert(Problem.of(message), message);
+    }
+
+    private void alert(Problem p, String announcement) {
         problems.add(p);
         bottomPanel.shownProperty().set(true);
         bottom.getSelectionModel().select(1);
-        notifier.error(what + " failed: " + p.message());
-        log(what + " failed: " + p.message());
+        notifier.error(announcement);
+    }
+
+    private void problem(String message) {
+        problems.add(Problem.of(message));
     }
 
     private void log(String line) {

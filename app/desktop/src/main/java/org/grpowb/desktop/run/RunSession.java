@@ -79,7 +79,7 @@ public final class RunSession {
     }
 
     private void launch(Project project, Path storeFile, Function<TrainingRun, RunSummary> how) {
-        if (state.get() == State.RUNNING || state.get() == State.PAUSED || state.get() == State.STOPPING) {
+        if (inProgress()) {
             throw new IllegalStateException("a run is in progress");
         }
         state.set(State.RUNNING);
@@ -134,6 +134,12 @@ public final class RunSession {
             r.requestStop();
             state.set(State.STOPPING);
         }
+    }
+
+    /** True from the start of a run until it has ended: running, paused or stopping. */
+    public boolean inProgress() {
+        State st = state.get();
+        return st == State.RUNNING || st == State.PAUSED || st == State.STOPPING;
     }
 
     /** Drains the queue now; the frame timer calls it, tests may too. Must run on the JavaFX thread. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "GRPO Workbench: train and inspect GRPO runs on small language models.",
         subcommands = {TrainCommand.class, EvalCommand.class, SftCommand.class, RunsCommand.class, ShowCommand.class,
                 BenchCommand.class, CompareCommand.class, VariantsCommand.class, TrustCommand.class, ModelCommand.class,
-                TokenizerCommand.class, SteerCommand.class, EditsCommand.class})
+                TokenizerCommand.class, SteerCommand.class, EditsCommand.class, PluginsCommand.class})
 public final class Grpowb implements Runnable {
 
     public static void main(String[] args) {

@@ -3,12 +3,17 @@ package org.grpowb.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.engine.RunSummary;
 import org.grpowb.core.engine.TrainingRun;
+import org.grpowb.core.plugin.PluginFile;
+import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectRuns;
 import org.grpowb.core.project.StoredSettings;
@@ -40,6 +45,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per step, then a summary line")
     boolean json;
 
+    @Option(names = "--trust-plugins", description = "trust the project's untrusted plugin files (their exact bytes, "
+            + "as grpowb trust --yes does) before training; without it, a project with untrusted plugins is refused")
+    boolean trustPlugins;
+
+    /** Exit status when the project has plugin files the user has not trusted (and --trust-plugins is not given). */
+    static final int EXIT_UNTRUSTED = 2;
+
     /** The newest step the run has completed, read by the shutdown hook's message. */
     private volatile int lastStep;
 
@@ -54,6 +66,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!trustedPlugins()) {
+            return EXIT_UNTRUSTED;
+        }
         Project project = opts.load(Map.of());
         // the first line: where the run trains and why, before anything slow happens
         System.err.println("device: " + ComputeDevice.current().line());
@@ -106,6 +121,33 @@ final class TrainCommand implements Callable<Integer> {
             }
             return s.status().equals("done") || s.status().equals("stopped") ? 0 : 1;
         }
+    }
+
+    /**
+     * Whether every enabled plugin file of the project is trusted, after trusting them when {@code --trust-plugins}
+     * says so. A plugin is code from elsewhere: training never runs one the user has not agreed to, and never leaves
+     * one out silently either (the run would miss a reward the project names, or fail later on an unknown name).
+     */
+    private boolean trustedPlugins() {
+        Path dir = opts.projectDir();
+        PluginTrust trust = PluginTrust.user();
+        Set<String> disabled = PluginRegistry.disabled(dir);
+        List<PluginFile> untrusted = PluginRegistry.files(dir).stream()
+                .filter(f -> !disabled.contains(f.name()) && !trust.trusts(f)).toList();
+        if (untrusted.isEmpty()) {
+            return true;
+        }
+        for (PluginFile f : untrusted) {
+            if (trustPlugins) {
+                trust.trust(f);
+            }
+            System.err.printf("%s %s  sha256 %s%n", trustPlugins ? "trusted:  " : "untrusted:", f.file(), f.sha256());
+        }
+        if (!trustPlugins) {
+            System.err.println("refusing to train with untrusted plugins: trust them with --trust-plugins, grpowb trust "
+                    + dir + " --yes, or in the window; or disable them (grpowb plugins list shows them)");
+        }
+        return trustPlugins;
     }
 
     private void onEvent(RunEvent e, ProgressBar bar) {

@@ -227,8 +227,8 @@ class CliTest {
         try {
             Result refused = run("train", withPlugin.toString(), "--steps", "1", "--json");
             assertEquals(2, refused.code(), refused.err());
-            assertTrue(refused.err().contains("unknown reward 'short_answer'")
-                    && refused.err().contains("plugins/short.jar (not trusted"), refused.err());
+            assertTrue(refused.err().contains("refusing to train with untrusted plugins")
+                    && refused.err().contains("plugins/short.jar"), refused.err());
 
             Result listed = run("trust", withPlugin.toString());
             assertEquals(0, listed.code(), listed.err());

@@ -51,17 +51,35 @@ public final class RewardTrial {
 
     /** Scores the attempts with the given rewards (configured as the run would), each call time-boxed. */
     public static Result score(List<Project.RewardChoice> rewards, List<Attempt> attempts, long timeoutMs) {
+        return score(rewards, attempts, timeoutMs, 1);
+    }
+
+    /**
+     * The same, scored {@code repeats} times by one scorer, as a run's steps are (its threads and a Python worker
+     * warm after the first): the first outcomes, and the median time.
+     */
+    public static Result score(List<Project.RewardChoice> rewards, List<Attempt> attempts, long timeoutMs, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
         try (RewardScorer scorer = new RewardScorer(rewards, timeoutMs)) {
-            long t0 = System.nanoTime();
-            List<RewardScorer.Scored> scored = scorer.score(attempts.stream().map(Attempt::example).toList(),
-                    attempts.stream().map(Attempt::completion).toList());
-            double ms = (System.nanoTime() - t0) / 1e6;
+            List<Example> examples = attempts.stream().map(Attempt::example).toList();
+            List<String> completions = attempts.stream().map(Attempt::completion).toList();
+            List<RewardScorer.Scored> scored = null;
+            double[] ms = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                List<RewardScorer.Scored> s = scorer.score(examples, completions);
+                ms[r] = (System.nanoTime() - t0) / 1e6;
+                scored = scored == null ? s : scored;
+            }
+            java.util.Arrays.sort(ms);
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < attempts.size(); i++) {
                 RewardScorer.Scored s = scored.get(i);
                 out.add(new Outcome(attempts.get(i), s.named(), s.verdict(), s.failures()));
             }
-            return new Result(out, ms);
+            return new Result(out, ms[repeats / 2]);
         }
     }
 

@@ -142,7 +142,7 @@ public final class Workbench {
         runs = new RunLifecycle(session, work, overrides, busy, new RunLifecycle.Host(projects::project, projects::dir,
                 projects::storeFile, () -> projects.config() == null ? null : projects.config().model(),
                 () -> projects.history().selectedRunIds(), plugins::registry, this::problem, this::log,
-                notifier::info, this::report, this::showFresh, projects::loadRuns, projects::runEnded));
+                notifier::info, this::alert, this::report, this::showFresh, projects::loadRuns, projects::runEnded));
         modelFolders = new ModelFolderOpening(work, root, new ModelFolderOpening.Host(what -> chooseFolder.apply(what),
                 projects::defaultParent, projects::samples, this::log, notifier::info, this::openFromUi));
         newProjects = new NewProjectFlow(work, root, new NewProjectFlow.Host(projects::samples,

@@ -28,6 +28,10 @@ import org.grpowb.desktop.shell.LongWork;
  * A run's life in the window: Run (a new run with the configuration editor's changes), Run → Continue Selected Run,
  * the project prepared in the background before either starts, what the run's events and states tell the console and
  * the problems list, and a close that waits for the run to stop. The training itself is the {@link RunSession}'s.
+ * <p>
+ * A run that pauses itself ({@link RunEvent.Paused}: a reward failed on most of a step's rollouts) is put in front of
+ * the user as an error with its reason; the session shows it paused, so Resume retries the step and Stop ends the run,
+ * resumable.
  */
 public final class RunLifecycle {
 
@@ -43,6 +47,7 @@ public final class RunLifecycle {
      * @param problem        a problem for the problems list (why nothing was started, a skipped update)
      * @param log            a line for the console
      * @param announce       a notification
+     * @param alarm          a problem the user must act on: listed, shown and announced as an error
      * @param report         a failure (what failed, and the exception)
      * @param showFresh      empties the run views and brings the dashboard forward: a run is about to start
      * @param runsChanged    the store has a new run: list the runs again
@@ -51,7 +56,7 @@ public final class RunLifecycle {
     public record Host(Supplier<Project> project, Supplier<Path> projectDir, Supplier<Path> storeFile,
                        Supplier<RunConfigModel> config, Supplier<List<Long>> selectedRunIds,
                        Function<Path, PluginRegistry> plugins, Consumer<String> problem, Consumer<String> log,
-                       Consumer<String> announce, BiConsumer<String, Throwable> report,
+                       Consumer<String> announce, Consumer<String> alarm, BiConsumer<String, Throwable> report,
                        Runnable showFresh, Runnable runsChanged, Runnable runEnded) { }
 
     private final RunSession session;
@@ -193,6 +198,10 @@ public final class RunLifecycle {
                 host.runsChanged().run(); // the explorer lists the new run while it trains
             } else if (e instanceof RunEvent.NonFiniteLoss nf) {
                 host.problem().accept("step " + nf.step() + ": non-finite loss, update skipped");
+            } else if (e instanceof RunEvent.Paused p) {
+                // the session already shows the run paused (and the console its reason): the user must act on it
+                host.alarm().accept("run " + p.runId() + " paused before step " + p.step() + ": " + p.reason()
+                        + ". Fix or disable the reward, then Resume to retry the step, or Stop (the run stays resumable)");
             }
         }
     }

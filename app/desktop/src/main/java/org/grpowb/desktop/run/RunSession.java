@@ -120,10 +120,12 @@ public final class RunSession {
         }
     }
 
+    /** Lets a paused run go on; a run that paused itself retries the step it paused before. */
     public void resume() {
         TrainingRun r = run;
         if (r != null && state.get() == State.PAUSED) {
             r.resumeTraining();
+            message.set("");
             state.set(State.RUNNING);
         }
     }
@@ -132,6 +134,7 @@ public final class RunSession {
         TrainingRun r = run;
         if (r != null && (state.get() == State.RUNNING || state.get() == State.PAUSED)) {
             r.requestStop();
+            message.set("");
             state.set(State.STOPPING);
         }
     }
@@ -158,6 +161,11 @@ public final class RunSession {
             } else if (e instanceof RunEvent.StepCompleted sc) {
                 step.set(sc.step().step());
                 tokensPerS.set(sc.step().metrics().tokensPerS());
+            } else if (e instanceof RunEvent.Paused p && stillPaused()) {
+                // the run holds before a step a failing reward spoilt; it waits for resume() or stop() like a run
+                // the user paused, and the message says why
+                message.set(p.reason());
+                state.set(State.PAUSED);
             } else if (e instanceof RunEvent.Finished f) {
                 finished = f.summary();
             }
@@ -172,6 +180,15 @@ public final class RunSession {
             state.set(ok ? State.FINISHED : State.FAILED);
             pump.stop();
         }
+    }
+
+    /**
+     * Whether a run that paused itself still holds: not when a stop was asked for meanwhile (that wins), nor when it
+     * was resumed before this frame drained its event.
+     */
+    private boolean stillPaused() {
+        TrainingRun r = run;
+        return (state.get() == State.RUNNING || state.get() == State.PAUSED) && r != null && r.isPaused();
     }
 
     public ObjectProperty<State> stateProperty() {

@@ -67,7 +67,7 @@ class RewardPauseWindowTest extends WindowTest {
                 }
                 """.formatted(DOWN), RewardFunction.class);
         PluginTrust trust = new PluginTrust(dir.resolve("trusted-plugins"));
-        PluginRegistry.jars(project).forEach(trust::trust);
+        PluginRegistry.files(project).forEach(trust::trust);
         System.setProperty(DOWN, "true");
         workbench = new Workbench(project, Map.of("training.steps", 2, "training.prompts_per_step", 4,
                 "training.eval_every", 0, "training.checkpoint_every", 2), prefs, trust);

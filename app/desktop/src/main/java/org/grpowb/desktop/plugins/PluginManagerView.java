@@ -66,7 +66,7 @@ public final class PluginManagerView extends BorderPane {
         table.getColumns().setAll(List.of(column("File", 150, PluginRow::fileName),
                 column("Kind", 80, PluginRow::kind), column("Version", 70, PluginRow::version),
                 column("SHA-256", 100, PluginRow::shortHash), column("Trust", 80, PluginRow::trust),
-                column("State", 70, PluginRow::state), column("Failed rollouts this run (any reward)", 110,
+                column("State", 70, PluginRow::state), column("Run failures (any reward)", 150,
                         this::failures), column("Provides / problems", 320, PluginRow::detail)));
         table.setRowFactory(v -> new javafx.scene.control.TableRow<>() {
             @Override

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.grpowb.core.plugin.PluginKind;
 import org.grpowb.core.plugin.PluginRegistry;
-import org.grpowb.core.plugin.PluginTrust;
 
 /**
  * A project's {@code plugins/} folder as the window changes it: files dropped in (a same-named file replaced) and
@@ -82,11 +81,6 @@ final class PluginFolder {
         if (PluginRegistry.disabled(projectDir).contains(fileName)) {
             PluginRegistry.setDisabled(projectDir, fileName, false);
         }
-    }
-
-    /** Whether {@code trust} trusts the file's bytes as they are now. */
-    static boolean trusted(PluginTrust trust, Path file) {
-        return trust.trusts(org.grpowb.core.plugin.PluginFile.of(file));
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -23,6 +23,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import org.grpowb.api.Example;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginTrust;
@@ -31,7 +32,9 @@ import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.run.StepRecord;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
+import org.grpowb.desktop.plugins.PluginDrop;
 import org.grpowb.desktop.plugins.PluginManagement;
+import org.grpowb.desktop.plugins.PluginManagerView;
 import org.grpowb.desktop.projects.ModelFolderOpening;
 import org.grpowb.desktop.projects.NewProjectFlow;
 import org.grpowb.desktop.projects.ProjectExplorer;
@@ -86,6 +89,7 @@ public final class Workbench {
     private final WelcomeView welcome;
     private final Tab welcomeTab;
     private final PluginManagement plugins;
+    private final PluginManagerView pluginView;
     private final ProjectLifecycle projects;
     private final RunLifecycle runs;
     private final ModelFolderOpening modelFolders;
@@ -133,8 +137,10 @@ public final class Workbench {
         bottomPanel = new CollapsiblePanel(centre, bottom, false, "centre", 0.75, prefs);
         notifier = new Notifier(main);
 
-        plugins = new PluginManagement(trust, new PluginManagement.Host(root, this::log, this::problem,
-                session::inProgress, () -> projects().reopen()));
+        plugins = new PluginManagement(trust, prefs, work, new PluginManagement.Host(root, () -> projects().dir(),
+                this::log, this::problem, notifier::info, session::inProgress, () -> projects().reopen()));
+        pluginView = new PluginManagerView(plugins, () -> projects().dir(), work);
+        bottom.getTabs().add(tab("Plugins", pluginView));
         projects = new ProjectLifecycle(projectDir, overrides, work, plugins, new RecentProjects(prefs), busy,
                 new ProjectLifecycle.Views(explorer, welcome, problems, notifier, steering.model(), configTab, historyTab),
                 new ProjectLifecycle.Host(this::log, (registry, codec) -> views.codecs(new RunCodecs(registry, codec)),
@@ -165,6 +171,16 @@ public final class Workbench {
         views.storeFile(this::storeFile);
         views.onDecodingProblem(this::decodingProblem);
         session.onFrame(this::showFrame);
+        session.onFrame(pluginView::accept);
+        session.stateProperty().addListener((o, was, now) -> {
+            if (now == RunSession.State.FINISHED || now == RunSession.State.FAILED) {
+                plugins.runEnded(); // the run's plugins, and those replaced during it, are closed
+            }
+        });
+        PluginDrop.install(root, plugins::add);
+        views.inspector().addRolloutAction("Score with…", "scoreWith", (group, rollout) -> plugins.scoreWith(
+                projects.project(), new Example(group.promptId(), group.prompt(), group.answer(), Map.of()),
+                rollout.completion()));
         projects.loadSamples();
         findDevice();
         projects.open(projectDir);
@@ -214,6 +230,14 @@ public final class Workbench {
 
     ProblemsView problems() {
         return problems;
+    }
+
+    PluginManagement plugins() {
+        return plugins;
+    }
+
+    PluginManagerView pluginView() {
+        return pluginView;
     }
 
     ProjectExplorer explorer() {
@@ -337,6 +361,7 @@ public final class Workbench {
                 applyTheme(WorkbenchMenus.dark(bar));
             }
         });
+        bar.getMenus().add(2, plugins.menu());
         menuBar = bar;
         return bar;
     }

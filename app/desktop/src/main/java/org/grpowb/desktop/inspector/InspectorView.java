@@ -154,6 +154,25 @@ public final class InspectorView extends BorderPane {
         showLegend();
     }
 
+    /**
+     * Adds an item to the rollouts' context menu (right-click on a rollout): {@code action} gets the shown group and
+     * the rollout under the click, e.g. to score its completion with another reward.
+     */
+    public void addRolloutAction(String text, String id, java.util.function.BiConsumer<GroupRecord, RolloutRecord> action) {
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(text);
+        item.setId(id);
+        item.setOnAction(e -> {
+            RolloutRecord r = rollouts.getSelectionModel().getSelectedItem();
+            if (r != null && model.getGroup() != null) {
+                action.accept(model.getGroup(), r);
+            }
+        });
+        if (rollouts.getContextMenu() == null) {
+            rollouts.setContextMenu(new javafx.scene.control.ContextMenu());
+        }
+        rollouts.getContextMenu().getItems().add(item);
+    }
+
     /** Places the caller's step control (e.g. a slider over the run's steps) next to the step label. */
     public void setStepControl(Node control) {
         stepControl.getChildren().setAll(control == null ? List.of() : List.of(control));

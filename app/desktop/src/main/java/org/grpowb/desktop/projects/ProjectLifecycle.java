@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -230,14 +231,17 @@ public final class ProjectLifecycle {
         views.historyTab().setContent(history);
     }
 
-    /** Loads the project (trusting {@code toTrust} first) with its trusted plugin jars, in the background. */
+    /** Loads the project (trusting {@code toTrust} first) with its trusted plugin files, in the background. */
     private void load(Path projectDir, long opening, List<PluginFile> toTrust) {
         record Opened(Project project, List<Path> files, RunConfigModel config, PluginRegistry plugins,
                       List<String> jars, TokenCodec codec, List<String> model) { }
+        // the plugins load before the project does; a project that then fails keeps them for the plugin view
+        AtomicReference<PluginRegistry> loadedPlugins = new AtomicReference<>();
         work.submit("Opening " + projectDir.getFileName(), new Task<Opened>() {
             @Override
             protected Opened call() {
                 PluginRegistry registry = plugins.trustAndLoad(projectDir, toTrust);
+                loadedPlugins.set(registry);
                 Project p = new ProjectLoader(registry).load(projectDir, overrides);
                 List<String> jars = PluginManagement.jarLines(projectDir, registry);
                 TokenCodec codec = p.model().factory().codec(p.model().settings(), p.model().init());
@@ -246,13 +250,15 @@ public final class ProjectLifecycle {
             }
         }, loaded -> {
             if (opening != generation) {
+                plugins.discard(loaded.plugins());
                 return;
             }
-            loaded.plugins().problems().forEach(p -> views.problems().add(Problem.of(p)));
+            PluginManagement.problems(loaded.plugins()).forEach(views.problems()::add);
+            plugins.opened(loaded.plugins());
             project = loaded.project();
             host.codecs().accept(loaded.plugins(), loaded.codec());
             config = new RunConfigView(loaded.config());
-            views.configTab().setContent(config);
+            views.configTab().setContent(plugins.withRewardPicker(config, project, loaded.plugins()));
             views.steering().project(project);
             views.explorer().show(project, loaded.files(), loaded.jars(), loaded.model());
             views.welcome().setRecent(recent.remember(projectDir));
@@ -260,7 +266,16 @@ public final class ProjectLifecycle {
             host.log().accept("opened " + project.file());
             opened(projectDir, opening, project);
             loadRuns();
-        }, failure -> opened(projectDir, opening, null));
+        }, failure -> {
+            PluginRegistry registry = loadedPlugins.get();
+            if (registry != null && opening == generation) {
+                PluginManagement.problems(registry).forEach(views.problems()::add);
+                plugins.opened(registry);
+            } else {
+                plugins.discard(registry);
+            }
+            opened(projectDir, opening, null);
+        });
     }
 
     /** The end of an open, successful ({@code loaded} not null) or not. */

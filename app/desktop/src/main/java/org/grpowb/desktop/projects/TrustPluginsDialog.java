@@ -25,15 +25,15 @@ public final class TrustPluginsDialog extends Alert {
         super(AlertType.WARNING, "", SKIP, TRUST);
         setTitle("Trust this project's plugins?");
         setHeaderText("The project " + project + " brings " + jars.size()
-                + (jars.size() == 1 ? " plugin jar" : " plugin jars") + " of its own.");
+                + (jars.size() == 1 ? " plugin file" : " plugin files") + " of its own.");
         TextArea list = new TextArea(String.join("\n", jars.stream()
-                .map(j -> j.name() + "   sha256 " + j.sha256()).toList()));
+                .map(j -> j.name() + "   sha256 " + j.sha256() + "   " + kind(j.kind())).toList()));
         list.setId("pluginList");
         list.setEditable(false);
         list.setPrefRowCount(Math.min(6, jars.size() + 1));
         list.setStyle("-fx-font-family: monospace;");
         Label why = new Label("A plugin runs with your rights, like any program. Trust it only if you know where it "
-                + "comes from. Trust is kept for these exact bytes; a changed jar asks again.");
+                + "comes from. Trust is kept for these exact bytes; a changed file asks again.");
         why.setWrapText(true);
         getDialogPane().setContent(new VBox(8, why, list));
         getDialogPane().lookupButton(TRUST).setId("trustPlugins");
@@ -41,5 +41,14 @@ public final class TrustPluginsDialog extends Alert {
         // the safe answer is the default: Enter does not run code from elsewhere
         ((Button) getDialogPane().lookupButton(TRUST)).setDefaultButton(false);
         ((Button) getDialogPane().lookupButton(SKIP)).setDefaultButton(true);
+    }
+
+    /** How the file will run, so the user sees what trusting it means. */
+    private static String kind(org.grpowb.core.plugin.PluginKind kind) {
+        return switch (kind) {
+            case JAR -> "(jar)";
+            case JAVA_SOURCE -> "(Java source, compiled here)";
+            case PYTHON -> "(Python, run by your python3)";
+        };
     }
 }

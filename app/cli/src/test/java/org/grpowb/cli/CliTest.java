@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +55,7 @@ class CliTest {
     static void tinyProjectWithWarmStart() throws IOException {
         project = dir.resolve("tiny");
         Files.createDirectories(project);
-        Random r = new Random(4);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 120; i++) {
-            int a = r.nextInt(5);
-            int b = r.nextInt(5);
-            lines.add("{\"id\":\"p" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b) + "\""
-                    + (i < 20 ? ",\"split\":\"eval\"" : "") + "}");
-        }
-        Files.write(project.resolve("data.jsonl"), lines);
+        Files.write(project.resolve("data.jsonl"), AdditionData.lines(120, 4, 20));
         Files.writeString(project.resolve("project.yaml"), """
                 name: tiny
                 data: {file: data.jsonl}

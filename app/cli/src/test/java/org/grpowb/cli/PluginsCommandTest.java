@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -47,15 +45,7 @@ class PluginsCommandTest {
         System.setProperty("grpowb.trust.file", dir.resolve("trusted-plugins").toString());
         project = dir.resolve("tiny");
         Files.createDirectories(project);
-        Random r = new Random(4);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            int a = r.nextInt(5);
-            int b = r.nextInt(5);
-            lines.add("{\"id\":\"p" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b) + "\""
-                    + (i < 10 ? ",\"split\":\"eval\"" : "") + "}");
-        }
-        Files.write(project.resolve("data.jsonl"), lines);
+        Files.write(project.resolve("data.jsonl"), AdditionData.lines(60, 4, 10));
         Files.writeString(project.resolve("project.yaml"), """
                 name: tiny
                 data: {file: data.jsonl}

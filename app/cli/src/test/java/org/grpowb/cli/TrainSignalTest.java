@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.grpowb.core.run.RunInfo;
@@ -114,15 +112,7 @@ class TrainSignalTest {
     /** Addition from scratch, with steps heavy enough that the signal lands mid-run. */
     private static Path tinyProject(Path project) throws Exception {
         Files.createDirectories(project);
-        Random r = new Random(7);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            int a = r.nextInt(5);
-            int b = r.nextInt(5);
-            lines.add("{\"id\":\"p" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b) + "\""
-                    + (i < 10 ? ",\"split\":\"eval\"" : "") + "}");
-        }
-        Files.write(project.resolve("data.jsonl"), lines);
+        Files.write(project.resolve("data.jsonl"), AdditionData.lines(100, 7, 10));
         Files.writeString(project.resolve("project.yaml"), """
                 name: signalled
                 data: {file: data.jsonl}

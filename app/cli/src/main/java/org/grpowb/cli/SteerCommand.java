@@ -40,6 +40,10 @@ final class SteerCommand implements Callable<Integer> {
         @Option(names = "--set", description = "key=value, e.g. training.learning_rate=3e-5, hints.policy=scaf_grpo, "
                 + "curriculum.sampler=prompt_gdro, curriculum.stage=hard")
         String set;
+
+        @Option(names = "--reload-plugins", description = "reload the project's plugin files (a replaced jar, .java or "
+                + ".py, once trusted) so that their rewards score with the new version from the next step")
+        boolean reloadPlugins;
     }
 
     @Option(names = "--wait", description = "seconds to wait for the run to apply or refuse the edit (0: do not wait)",
@@ -59,6 +63,9 @@ final class SteerCommand implements Callable<Integer> {
         } else if (what.curriculum != null) {
             kind = Edits.CURRICULUM;
             payload = Edits.curriculumFile(what.curriculum);
+        } else if (what.reloadPlugins) {
+            kind = Edits.PLUGINS;
+            payload = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         } else {
             kind = Edits.SET;
             payload = Edits.set(what.set);

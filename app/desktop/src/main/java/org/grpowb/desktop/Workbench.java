@@ -1,5 +1,6 @@
 package org.grpowb.desktop;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import org.grpowb.api.Example;
 import org.grpowb.core.device.ComputeDevice;
+import org.grpowb.core.engine.Edits;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.run.EvalRecord;
@@ -138,7 +140,8 @@ public final class Workbench {
         notifier = new Notifier(main);
 
         plugins = new PluginManagement(trust, prefs, work, new PluginManagement.Host(root, () -> projects().dir(),
-                this::log, this::problem, notifier::info, session::inProgress, () -> projects().reopen()));
+                this::log, this::problem, notifier::info, session::inProgress, () -> projects().reopen(),
+                () -> steering.model().submit(Edits.PLUGINS, JsonNodeFactory.instance.objectNode(), "the plugin reload")));
         pluginView = new PluginManagerView(plugins, () -> projects().dir(), work);
         bottom.getTabs().add(tab("Plugins", pluginView));
         projects = new ProjectLifecycle(projectDir, overrides, work, plugins, new RecentProjects(prefs), busy,

@@ -25,6 +25,11 @@ public final class Edits {
     public static final String SET = "set";
     public static final String HINTS = "hints";
     public static final String CURRICULUM = "curriculum";
+    /**
+     * Reloads the project's plugins at the next step boundary: a replaced plugin file's new (trusted) bytes score
+     * from then on, under the same reward names and weights. Payload {@code {}}.
+     */
+    public static final String PLUGINS = "plugins";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

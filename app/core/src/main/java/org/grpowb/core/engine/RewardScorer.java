@@ -46,10 +46,11 @@ public final class RewardScorer implements AutoCloseable {
         }
     }
 
-    private final List<Project.RewardChoice> rewards;
+    /** Swapped whole by {@link #replaceFunctions}, on the thread that scores. */
+    private List<Project.RewardChoice> rewards;
     private final List<String> componentNames = new ArrayList<>();
     private final double[] weights;
-    private final ScoreRange[] ranges;
+    private ScoreRange[] ranges;
     private final long timeoutMs;
     private final ExecutorService pool;
 
@@ -99,6 +100,38 @@ public final class RewardScorer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Scores with new instances of the same functions from now on (a plugin file replaced by a new version): same
+     * names, score names and weights, in the same order, so every component of the run keeps its meaning. Call
+     * between batches, on the thread that scores.
+     *
+     * @throws IllegalArgumentException naming the function whose names differ; nothing is replaced then
+     */
+    public void replaceFunctions(List<Project.RewardChoice> next) {
+        if (next.size() != rewards.size()) {
+            throw new IllegalArgumentException(next.size() + " reward functions given for " + rewards.size());
+        }
+        List<ScoreRange> r = new ArrayList<>();
+        for (int j = 0; j < next.size(); j++) {
+            RewardFunction was = rewards.get(j).function();
+            RewardFunction now = next.get(j).function();
+            if (!was.name().equals(now.name()) || !was.scoreNames().equals(now.scoreNames())
+                    || rewards.get(j).weight() != next.get(j).weight()) {
+                throw new IllegalArgumentException("reward '" + was.name() + "' " + was.scoreNames() + " cannot become '"
+                        + now.name() + "' " + now.scoreNames() + " in a running run: its scores must keep their names "
+                        + "(start a new run to change them)");
+            }
+            for (int k = 0; k < now.scoreNames().size(); k++) {
+                r.add(now.scoreRange());
+            }
+        }
+        if (lengthBudget) {
+            r.add(ranges[ranges.length - 1]);
+        }
+        this.rewards = List.copyOf(next);
+        this.ranges = r.toArray(ScoreRange[]::new);
     }
 
     public List<String> componentNames() {

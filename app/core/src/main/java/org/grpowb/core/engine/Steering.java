@@ -285,8 +285,11 @@ final class Steering implements StepPlanner {
                     stage = new CurriculumState(next.curriculum().stages().size() - 1, step);
                 }
             }
+            case Edits.PLUGINS -> {
+                // the run swaps the rewards themselves (TrainingRun owns the scorer); here the edit takes a version
+            }
             default -> throw new IllegalArgumentException("unknown edit kind '" + edit.kind()
-                    + "'; known: set, hints, curriculum");
+                    + "'; known: set, hints, curriculum, " + Edits.PLUGINS);
         }
         return ++version;
     }

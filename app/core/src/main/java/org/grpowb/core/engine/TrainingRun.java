@@ -17,8 +17,11 @@ import java.util.function.Consumer;
 import org.grpowb.api.GrpoVariant;
 import org.grpowb.api.MemoryNeeds;
 import org.grpowb.api.PolicyModel;
+import org.grpowb.api.RewardFunction;
 import org.grpowb.api.Settings;
 import org.grpowb.core.device.ComputeDevice;
+import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.TrainingSettings;
 import org.grpowb.core.run.EditRecord;
@@ -55,6 +58,9 @@ public final class TrainingRun {
     private volatile PolicyModel livePolicy;
     private final Object pauseLock = new Object();
     private boolean paused;
+
+    /** Plugin registries opened by plugins edits, closed when the run ends (their rewards are in use until then). */
+    private final List<PluginRegistry> reloadedPlugins = new ArrayList<>();
 
     /** Whether anyone listens who could resume a paused run; without, a pause stops the run (resumable). */
     private final boolean attended;
@@ -249,7 +255,7 @@ public final class TrainingRun {
                     step--;
                     break;
                 }
-                applyEdits(runId, step, steering, Objects.requireNonNullElse(replay.remove(step), List.of()));
+                applyEdits(runId, step, steering, rewards, Objects.requireNonNullElse(replay.remove(step), List.of()));
                 GrpoStep.Outcome out;
                 try {
                     out = grpo.run(step);
@@ -320,6 +326,8 @@ public final class TrainingRun {
             markFailed(runId, e);
         }
         livePolicy = null;
+        reloadedPlugins.forEach(PluginRegistry::close);
+        reloadedPlugins.clear();
         RunSummary summary = new RunSummary(runId, status, step, before, after, (System.nanoTime() - t0) / 1e9, message);
         emit(new RunEvent.Finished(runId, summary));
         return summary;
@@ -329,12 +337,37 @@ public final class TrainingRun {
      * At the boundary before {@code step}: first the edits the run applied here before it was resumed (replayed, not
      * recorded again), then every pending edit in the order it was submitted, each applied or refused.
      */
-    private void applyEdits(long runId, int step, Steering steering, List<EditRecord> replay) {
+    /**
+     * The project's rewards anew from its plugin files as they are now (a replaced file's new bytes, if the user
+     * trusts them), with the settings and weights the run has; the registry stays open until the run ends.
+     */
+    private void reloadRewards(RewardScorer rewards) {
+        PluginRegistry fresh = PluginRegistry.forProject(project.dir(), PluginTrust.user());
+        try {
+            List<Project.RewardChoice> next = new ArrayList<>();
+            for (Project.RewardChoice c : project.rewards()) {
+                RewardFunction f = fresh.reward(c.function().name());
+                f.configure(c.settings());
+                next.add(new Project.RewardChoice(f, c.weight(), c.settings()));
+            }
+            rewards.replaceFunctions(next);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        reloadedPlugins.add(fresh);
+    }
+
+    private void applyEdits(long runId, int step, Steering steering, RewardScorer rewards, List<EditRecord> replay) {
         for (EditRecord e : replay) {
+            // a replayed plugins edit needs no reload: the resumed run loaded the plugins as they are now
             steering.apply(e, step);
         }
         for (EditRecord e : store.pendingEdits(runId)) {
             try {
+                if (e.kind().equals(Edits.PLUGINS)) {
+                    reloadRewards(rewards);
+                }
                 int version = steering.apply(e, step);
                 store.markEditApplied(e.id(), step, version);
                 LOG.info("run {}: edit {} ({}) applied before step {}: version {}", runId, e.id(), e.kind(), step,

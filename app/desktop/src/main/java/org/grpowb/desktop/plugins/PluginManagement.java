@@ -63,9 +63,11 @@ public final class PluginManagement {
      * @param announce      a notification for the status line
      * @param runInProgress true while a run is in progress: its plugins stay as they are until it ends
      * @param reopen        opens the project again, which asks about its untrusted plugins
+     * @param reloadLiveRun asks the run in progress to reload its plugins at its next step boundary (a plugins edit)
      */
     public record Host(Node owner, Supplier<Path> projectDir, Consumer<String> log, Consumer<String> refuse,
-                       Consumer<String> announce, BooleanSupplier runInProgress, Runnable reopen) { }
+                       Consumer<String> announce, BooleanSupplier runInProgress, Runnable reopen,
+                       Runnable reloadLiveRun) { }
 
     private final PluginTrust trust;
     private final Preferences prefs;
@@ -333,7 +335,11 @@ public final class PluginManagement {
                     toTrust.forEach(trust::trust);
                     return null;
                 }
-            }, done -> host.announce().accept("added " + names + "; it " + NEXT_RUN));
+            }, done -> {
+                // a new version of a plugin the run uses scores from the run's next step; a new name waits for a new run
+                host.reloadLiveRun().run();
+                host.announce().accept("added " + names + "; the run reloads its plugins at its next step");
+            });
         });
     }
 

@@ -118,6 +118,12 @@ public final class GrpoStep {
             extra.put("dropped_groups", (double) (sampled.size() - batch.size()));
             extra.put("sampled_groups", (double) sampled.size());
         }
+        // which function failed, per function: the Plugins view counts each plugin's own failures from these
+        for (List<RewardScorer.Scored> g : sampled.scores()) {
+            for (RewardScorer.Scored r : g) {
+                r.failures().keySet().forEach(f -> extra.merge(RewardScorer.FAILURES_OF + f, 1.0, Double::sum));
+            }
+        }
         List<RewardGroup> rewardGroups = rewardGroups(batch);
         List<GroupAdvantages> advantages = advantage.advantages(rewardGroups, progress);
         double[] references = referenceBaselines(batch, plan, step, progress);

@@ -54,6 +54,12 @@ public final class RewardScorer implements AutoCloseable {
     private final long timeoutMs;
     private final ExecutorService pool;
 
+    /**
+     * Prefix of the step metric that counts one function's failed rollouts ({@code reward_failures.<name>}); the step's
+     * {@code reward_failures} counts rollouts where any function failed.
+     */
+    public static final String FAILURES_OF = "reward_failures.";
+
     /** The name of the length term a curriculum's shrinking length budget adds to every rollout's rewards. */
     public static final String LENGTH_BUDGET = "length_budget";
 

@@ -84,15 +84,24 @@ class TrainingRunTest {
             assertTrue(failures > 0, "some rollouts start with 0-4 or contain 7");
             StepRecord step = store.step(s.runId(), 1).orElseThrow();
             long flagged = 0;
+            double throwing = 0;
+            double hanging = 0;
             for (GroupRecord g : step.groups()) {
                 for (RolloutRecord r : g.rollouts()) {
-                    boolean shouldFail = (!r.completion().isEmpty() && r.completion().charAt(0) <= '4'
-                            && r.completion().charAt(0) >= '0') || r.completion().contains("7");
-                    assertEquals(shouldFail, r.rewardFailed(), "rollout '" + r.completion() + "'");
+                    boolean throwsHere = !r.completion().isEmpty() && r.completion().charAt(0) <= '4'
+                            && r.completion().charAt(0) >= '0';
+                    boolean hangsHere = r.completion().contains("7");
+                    assertEquals(throwsHere || hangsHere, r.rewardFailed(), "rollout '" + r.completion() + "'");
                     flagged += r.rewardFailed() ? 1 : 0;
+                    throwing += throwsHere ? 1 : 0;
+                    hanging += hangsHere ? 1 : 0;
                 }
             }
-            assertEquals(store.metrics(s.runId()).get(0).rewardFailures(), flagged);
+            StepMetrics first = store.metrics(s.runId()).get(0);
+            assertEquals(first.rewardFailures(), flagged);
+            // each function's own count, for the Plugins view
+            assertEquals(throwing, first.extra().getOrDefault("reward_failures.test_throwing", 0.0));
+            assertEquals(hanging, first.extra().getOrDefault("reward_failures.test_hanging", 0.0));
         }
     }
 

@@ -19,6 +19,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import org.grpowb.core.engine.RewardScorer;
 import org.grpowb.core.engine.RunEvent;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginStatus;
@@ -30,9 +31,9 @@ import org.grpowb.desktop.shell.LongWork;
  * selected file: Enable/Disable (through {@code plugins/disabled}), Remove (after a confirmation) and Trust… for an
  * untrusted one; Add… and Python Interpreter… are the Plugins menu's.
  * <p>
- * The run's step records say that a rollout's reward failed, not which function failed, so the failures column counts
- * the step metric {@code reward_failures} (rollouts with any failed reward) and shows it on the rows whose rewards the
- * run uses; its header says so.
+ * The failures column counts, for each plugin whose rewards the current run uses, the rollouts on which one of its
+ * rewards failed, from the steps' {@code reward_failures.<name>} metrics ({@code RewardScorer.FAILURES_OF}); "—" for
+ * the others.
  * <p>
  * Node ids: {@code #pluginTable}, {@code #pluginAdd}, {@code #pluginToggle}, {@code #pluginRemove},
  * {@code #pluginTrust}, {@code #pluginPython}, {@code #confirmRemove}.
@@ -50,7 +51,7 @@ public final class PluginManagerView extends BorderPane {
     private final Button remove = new Button("Remove…");
     private final Button trust = new Button("Trust…");
     /** Rollouts of the current run with a failed reward, and the rewards that run uses. */
-    private int runFailures;
+    private final java.util.Map<String, Integer> runFailures = new java.util.HashMap<>();
     private Set<String> runRewards = Set.of();
     private boolean runSeen;
     /** Bumped on each refresh; rows read for an older registry are dropped. */
@@ -66,7 +67,7 @@ public final class PluginManagerView extends BorderPane {
         table.getColumns().setAll(List.of(column("File", 150, PluginRow::fileName),
                 column("Kind", 80, PluginRow::kind), column("Version", 70, PluginRow::version),
                 column("SHA-256", 100, PluginRow::shortHash), column("Trust", 80, PluginRow::trust),
-                column("State", 70, PluginRow::state), column("Run failures (any reward)", 150,
+                column("State", 70, PluginRow::state), column("Run failures", 100,
                         this::failures), column("Provides / problems", 320, PluginRow::detail)));
         table.setRowFactory(v -> new javafx.scene.control.TableRow<>() {
             @Override
@@ -122,17 +123,22 @@ public final class PluginManagerView extends BorderPane {
                 .ifPresent(r -> table.getSelectionModel().select(r));
     }
 
-    /** A frame of the run's events: counts the rollouts whose reward failed in this run. */
+    /** A frame of the run's events: counts each reward's failed rollouts in this run. */
     public void accept(List<RunEvent> events) {
         boolean changed = false;
         for (RunEvent e : events) {
             if (e instanceof RunEvent.Started st) {
-                runFailures = 0;
+                runFailures.clear();
                 runSeen = true;
                 runRewards = rewardsOf(st.configJson());
                 changed = true;
             } else if (e instanceof RunEvent.StepCompleted sc) {
-                runFailures += sc.step().metrics().rewardFailures();
+                sc.step().metrics().extra().forEach((k, v) -> {
+                    if (k.startsWith(RewardScorer.FAILURES_OF)) {
+                        runFailures.merge(k.substring(RewardScorer.FAILURES_OF.length()), (int) Math.round(v),
+                                Integer::sum);
+                    }
+                });
                 changed = true;
             }
         }
@@ -145,7 +151,7 @@ public final class PluginManagerView extends BorderPane {
         if (!runSeen || row.rewards().stream().noneMatch(runRewards::contains)) {
             return "—";
         }
-        return Integer.toString(runFailures);
+        return Integer.toString(row.rewards().stream().mapToInt(r -> runFailures.getOrDefault(r, 0)).sum());
     }
 
     private void refresh(PluginRegistry registry) {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.grpowb.core.TestProjects;
 import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginJarFixture;
@@ -66,27 +65,33 @@ class PluginReloadEditTest {
                 .flatMap(List::stream).map(RolloutRecord::rewards).map(r -> r.get("short")).toList();
     }
 
+    /**
+     * Trains {@code project} for its three steps; after step 1, plugins/short.jar is replaced by a jar providing
+     * {@code name} (scoring 1 for any completion), trusted, and a plugins edit submitted, as the window does.
+     */
+    private RunSummary runReplacingAfterStep1(Project project, Path p, RunStore store, String name,
+                                              List<RunEvent> events) {
+        return new TrainingRun(project, store, e -> {
+            events.add(e);
+            if (e instanceof RunEvent.StepCompleted sc && sc.step().step() == 1) {
+                try {
+                    trust.trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"), name,
+                            1000, "")));
+                } catch (java.io.IOException io) {
+                    throw new java.io.UncheckedIOException(io);
+                }
+                store.submitEdit(e.runId(), Edits.PLUGINS, "{}", "test");
+            }
+        }).start();
+    }
+
     @Test
     void aReplacedJarScoresFromTheNextStepOn() throws Exception {
         Path p = dir.resolve("p");
         Project project = projectWithShortPlugin(p);
         List<RunEvent> events = new CopyOnWriteArrayList<>();
-        AtomicReference<RunStore> storeRef = new AtomicReference<>();
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
-            storeRef.set(store);
-            RunSummary s = new TrainingRun(project, store, e -> {
-                events.add(e);
-                if (e instanceof RunEvent.StepCompleted sc && sc.step().step() == 1) {
-                    try {
-                        // v2 gives every completion 1; the user trusts it and the window asks the run to reload
-                        trust.trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"),
-                                "short", 1000, "")));
-                    } catch (java.io.IOException io) {
-                        throw new java.io.UncheckedIOException(io);
-                    }
-                    storeRef.get().submitEdit(e.runId(), Edits.PLUGINS, "{}", "test");
-                }
-            }).start();
+            RunSummary s = runReplacingAfterStep1(project, p, store, "short", events);
             assertEquals("done", s.status(), s.message());
             assertTrue(shortScores(store, s.runId(), 1).stream().allMatch(v -> v == 0.0));
             assertTrue(shortScores(store, s.runId(), 2).stream().allMatch(v -> v == 1.0), "v2 from step 2");
@@ -103,21 +108,8 @@ class PluginReloadEditTest {
         Path p = dir.resolve("q");
         Project project = projectWithShortPlugin(p);
         List<RunEvent> events = new CopyOnWriteArrayList<>();
-        AtomicReference<RunStore> storeRef = new AtomicReference<>();
         try (RunStore store = RunStore.open(dir.resolve("runs-q.db"))) {
-            storeRef.set(store);
-            RunSummary s = new TrainingRun(project, store, e -> {
-                events.add(e);
-                if (e instanceof RunEvent.StepCompleted sc && sc.step().step() == 1) {
-                    try {
-                        trust.trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"),
-                                "renamed", 1000, "")));
-                    } catch (java.io.IOException io) {
-                        throw new java.io.UncheckedIOException(io);
-                    }
-                    storeRef.get().submitEdit(e.runId(), Edits.PLUGINS, "{}", "test");
-                }
-            }).start();
+            RunSummary s = runReplacingAfterStep1(project, p, store, "renamed", events);
             assertEquals("done", s.status(), s.message());
             RunEvent.EditRefused refused = events.stream().filter(RunEvent.EditRefused.class::isInstance)
                     .map(RunEvent.EditRefused.class::cast).findFirst().orElseThrow();

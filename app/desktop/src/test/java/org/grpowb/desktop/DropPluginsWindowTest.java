@@ -134,7 +134,7 @@ class DropPluginsWindowTest extends WindowTest {
         @SuppressWarnings("unchecked")
         ListView<RolloutRecord> rollouts = lookup("#rollouts").queryAs(ListView.class);
         interact(() -> rollouts.getSelectionModel().select(0));
-        rightClickOn(from(rollouts).lookup(".list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        WindowTests.openContextMenu(this, from(rollouts).lookup(".list-cell").nth(0).queryAs(javafx.scene.Node.class));
         clickOn("#scoreWith");
         waitUntil(() -> lookup("#scoreReward").tryQuery().isPresent(), "the Score with… dialog opens");
         assertEquals(group.promptId(), lookup("#scoreExample").queryTextInputControl().getText());

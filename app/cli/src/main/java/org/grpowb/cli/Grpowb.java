@@ -1,6 +1,7 @@
 package org.grpowb.cli;
 
 import java.nio.file.Path;
+import org.grpowb.core.user.UserFolders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ public final class Grpowb implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        UserFolders.current().useForDjl();
         // One intra-op thread unless told otherwise: runs stay deterministic, and the tiny model is fastest so.
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
         CommandLine cli = new CommandLine(new Grpowb());

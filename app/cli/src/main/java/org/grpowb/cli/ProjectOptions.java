@@ -1,5 +1,7 @@
 package org.grpowb.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -8,6 +10,7 @@ import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginTrust;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectLoader;
+import org.grpowb.core.user.Installation;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,6 +35,8 @@ final class ProjectOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any setting by path, e.g. training.learning_rate=1e-4 or variant.settings.beta=0")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    private Path writable;
+
     Map<String, Object> overrides() {
         Map<String, Object> o = new LinkedHashMap<>(settings);
         if (steps != null) {
@@ -52,7 +57,29 @@ final class ProjectOptions {
     Project load(Map<String, Object> extra) {
         Map<String, Object> o = new LinkedHashMap<>(extra);
         o.putAll(overrides());
-        return new ProjectLoader(plugins()).load(project, o);
+        return new ProjectLoader(plugins()).load(project(), o);
+    }
+
+    /**
+     * The project as given, or for a project inside the installed app (a bundled sample, read-only there) the user's
+     * copy of it, made on first use: every command then reads and writes the same copy, runs and all.
+     */
+    Path project() {
+        if (writable == null) {
+            try {
+                Path given = Files.isRegularFile(project) ? project.toAbsolutePath().getParent() : project;
+                Path copy = Installation.openableNow(given);
+                if (!copy.equals(given)) {
+                    System.err.println("grpowb: " + given + " is part of the installation; using your copy " + copy);
+                    writable = copy;
+                } else {
+                    writable = project;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + project + " to your projects folder", e);
+            }
+        }
+        return writable;
     }
 
     /** The bundled plugins and the project's plugin jars that the user trusts ({@code grpowb trust}). */
@@ -61,7 +88,7 @@ final class ProjectOptions {
     }
 
     Path projectDir() {
-        Path abs = project.toAbsolutePath().normalize();
+        Path abs = project().toAbsolutePath().normalize();
         return Files.isRegularFile(abs) ? abs.getParent() : abs;
     }
 

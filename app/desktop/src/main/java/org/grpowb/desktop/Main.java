@@ -2,6 +2,7 @@ package org.grpowb.desktop;
 
 import java.util.Arrays;
 import javafx.application.Application;
+import org.grpowb.core.user.UserFolders;
 import org.grpowb.desktop.bench.FrameBench;
 
 /**
@@ -19,6 +20,7 @@ public final class Main {
             return;
         }
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        UserFolders.current().useForDjl();
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
         Application.launch(WorkbenchApp.class, args);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.grpowb.core.user.UserFolders;
 
 /**
  * Content-addressed copies of trusted plugin files, at {@code <root>/<sha256>/<file name>}, and what every plugin is
@@ -28,11 +29,10 @@ public final class PluginCache {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The user's cache: {@code -Dgrpowb.plugin.cache}, else {@code ~/.grpowb/plugin-cache}. */
+    /** The user's cache: {@code -Dgrpowb.plugin.cache}, else in the user's cache folder ({@link UserFolders}). */
     public static PluginCache user() {
         String explicit = System.getProperty("grpowb.plugin.cache");
-        return new PluginCache(explicit != null ? Path.of(explicit)
-                : Path.of(System.getProperty("user.home"), ".grpowb", "plugin-cache"));
+        return new PluginCache(explicit != null ? Path.of(explicit) : UserFolders.current().pluginCache());
     }
 
     public Path root() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.grpowb.core.user.UserFolders;
 
 /**
  * The plugin files (jars, Java sources, Python files) this user has agreed to run, by SHA-256, in one file
@@ -23,11 +24,10 @@ public final class PluginTrust {
         this.file = file;
     }
 
-    /** The user's trust file. */
+    /** The user's trust file: {@code -Dgrpowb.trust.file}, else in the user's settings folder ({@link UserFolders}). */
     public static PluginTrust user() {
         String explicit = System.getProperty("grpowb.trust.file");
-        return new PluginTrust(explicit != null ? Path.of(explicit)
-                : Path.of(System.getProperty("user.home"), ".grpowb", "trusted-plugins"));
+        return new PluginTrust(explicit != null ? Path.of(explicit) : UserFolders.current().trustFile());
     }
 
     public Path file() {

@@ -1,5 +1,6 @@
 package org.grpowb.desktop.history;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +159,9 @@ public final class RunHistoryView extends BorderPane {
         run("Reading the run history", new Task<List<RunRow>>() {
             @Override
             protected List<RunRow> call() {
+                if (!Files.exists(storeFile)) {
+                    return List.of(); // no runs yet; reading must not create a store (nor write into a read-only place)
+                }
                 try (RunStore store = RunStore.open(storeFile)) {
                     List<RunRow> rows = new ArrayList<>();
                     for (RunInfo run : store.runs()) {

@@ -1,9 +1,11 @@
 package org.grpowb.desktop.projects;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -23,6 +25,8 @@ import org.grpowb.core.project.ProjectLoader;
 import org.grpowb.core.project.ProjectRuns;
 import org.grpowb.core.run.RunInfo;
 import org.grpowb.core.store.RunStore;
+import org.grpowb.core.user.Installation;
+import org.grpowb.core.user.UserFolders;
 import org.grpowb.desktop.config.RunConfigModel;
 import org.grpowb.desktop.config.RunConfigView;
 import org.grpowb.desktop.history.RunHistoryView;
@@ -134,8 +138,14 @@ public final class ProjectLifecycle {
         return samples;
     }
 
-    /** Where new projects go unless the user says otherwise: beside the open project. */
+    /**
+     * Where new projects go unless the user says otherwise: beside the open project, or the user's projects folder
+     * when the open project is inside an installation (where nothing of the user's belongs).
+     */
     public Path defaultParent() {
+        if (dir == null || Installation.current().map(i -> i.contains(dir)).orElse(false)) {
+            return UserFolders.current().projects();
+        }
         Path parent = dir.toAbsolutePath().normalize().getParent();
         return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
@@ -145,6 +155,11 @@ public final class ProjectLifecycle {
      * trusted. Its tree, settings and runs replace the previous project's; what is wrong lands in the problems list.
      */
     public void open(Path projectDir) {
+        Optional<Installation> installation = Installation.current();
+        if (installation.isPresent() && installation.get().needsCopy(projectDir)) {
+            openCopyOf(projectDir, installation.get());
+            return;
+        }
         long opening = ++generation;
         dir = projectDir;
         views.problems().getItems().clear();
@@ -159,6 +174,29 @@ public final class ProjectLifecycle {
                 load(projectDir, opening, plugins.askTrust(projectDir, untrusted));
             }
         }, failure -> opened(projectDir, opening, null));
+    }
+
+    /**
+     * A project inside the installed app (a bundled sample) is read-only and replaced by the next upgrade: open the
+     * user's copy of it instead, made in the projects folder on first use.
+     */
+    private void openCopyOf(Path projectDir, Installation installation) {
+        UserFolders folders = UserFolders.current();
+        busy.set(true);
+        work.submit("Copying " + projectDir.getFileName() + " to " + folders.projects(), new Task<Path>() {
+            @Override
+            protected Path call() throws IOException {
+                return installation.openable(projectDir, folders);
+            }
+        }, copy -> {
+            host.log().accept("the sample " + projectDir.getFileName() + " is part of the installation; opening your copy "
+                    + copy);
+            open(copy);
+        }, failure -> {
+            busy.set(false);
+            views.problems().add(Problem.of("cannot copy the sample " + projectDir + " to " + folders.projects() + ": "
+                    + failure.getMessage()));
+        });
     }
 
     /** Opens the project again (after a save, or to ask again about its plugins). */

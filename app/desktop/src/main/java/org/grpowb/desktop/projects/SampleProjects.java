@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.grpowb.core.user.ProjectCopy;
 
 /**
  * The sample projects that ship with the workbench, and new projects made from them. The samples live in
@@ -22,9 +22,7 @@ import java.util.stream.Stream;
 public final class SampleProjects {
 
     /** A project name is a folder name: letters, digits, '.', '_' and '-'. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
-    private static final Pattern NAME_LINE = Pattern.compile("(?m)^name:.*$");
+    public static final Pattern NAME = ProjectCopy.NAME;
 
     private SampleProjects() {
     }
@@ -82,45 +80,6 @@ public final class SampleProjects {
      * @throws IllegalArgumentException if the name is not a folder name or the folder exists already
      */
     public static Path create(Path template, Path parent, String name) throws IOException {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a project name is letters, digits, '.', '_' or '-': " + name);
-        }
-        Path target = parent.resolve(name);
-        if (Files.exists(target)) {
-            throw new IllegalArgumentException(target + " exists already");
-        }
-        Path staging = parent.resolve("." + name + ".creating");
-        deleteTree(staging);
-        try (Stream<Path> s = Files.walk(template)) {
-            for (Path p : s.sorted().toList()) {
-                Path rel = template.relativize(p);
-                if (rel.getNameCount() > 0 && rel.getName(0).toString().equals("runs")) {
-                    continue; // a new project starts without the template's run history
-                }
-                Path q = staging.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
-        }
-        Path yaml = staging.resolve("project.yaml");
-        String text = Files.readString(yaml);
-        Matcher m = NAME_LINE.matcher(text);
-        Files.writeString(yaml, m.find() ? m.replaceFirst("name: " + name) : "name: " + name + "\n" + text);
-        Files.move(staging, target);
-        return target;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        return ProjectCopy.create(template, parent, name);
     }
 }

@@ -51,6 +51,7 @@ import org.grpowb.desktop.run.RunStatusBar;
 import org.grpowb.desktop.run.RunToolBar;
 import org.grpowb.desktop.shell.CollapsiblePanel;
 import org.grpowb.desktop.shell.EditorTabs;
+import org.grpowb.desktop.shell.Icons;
 import org.grpowb.desktop.shell.LongWork;
 import org.grpowb.desktop.shell.Notifier;
 import org.grpowb.desktop.shell.Problem;
@@ -58,6 +59,8 @@ import org.grpowb.desktop.shell.ProblemsView;
 import org.grpowb.desktop.shell.ShortcutsDialog;
 import org.grpowb.desktop.steer.SteeringModel;
 import org.grpowb.desktop.steer.SteeringView;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
 
 /**
  * The main window's content, in the IDE mould: a project explorer on the left, editors in tabs in the centre, the run
@@ -81,8 +84,8 @@ public final class Workbench {
     private final TabPane editors = new TabPane();
     private final TabPane bottom = new TabPane();
     private final EditorTabs files = new EditorTabs(editors, work, file -> projects().saved(file));
-    private final Tab configTab = tab("Configuration", new Label("no project"));
-    private final Tab historyTab = tab("Runs", new Label("no project"));
+    private final Tab configTab = tab("Configuration", Feather.SETTINGS, new Label("no project"));
+    private final Tab historyTab = tab("Runs", Feather.CLOCK, new Label("no project"));
     /** True while a project is being opened or a run prepared; Run waits for it. */
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final Preferences prefs;
@@ -129,7 +132,7 @@ public final class Workbench {
         }), work);
         this.welcome = new WelcomeView(new WelcomeView.Actions(this::openFromUi, this::newProject, this::chooseProject,
                 this::openModelFolder));
-        this.welcomeTab = tab("Welcome", welcome);
+        this.welcomeTab = tab("Welcome", Feather.HOME, welcome);
 
         SplitPane centre = new SplitPane(buildEditors(), buildBottom());
         centre.setOrientation(Orientation.VERTICAL);
@@ -143,7 +146,7 @@ public final class Workbench {
                 this::log, this::problem, notifier::info, session::inProgress, () -> projects().reopen(),
                 () -> steering.model().submit(Edits.PLUGINS, JsonNodeFactory.instance.objectNode(), "the plugin reload")));
         pluginView = new PluginManagerView(plugins, () -> projects().dir(), work);
-        bottom.getTabs().add(tab("Plugins", pluginView));
+        bottom.getTabs().add(tab("Plugins", Feather.PACKAGE, pluginView));
         projects = new ProjectLifecycle(projectDir, overrides, work, plugins, new RecentProjects(prefs), busy,
                 new ProjectLifecycle.Views(explorer, welcome, problems, notifier, steering.model(), configTab, historyTab),
                 new ProjectLifecycle.Host(this::log, (registry, codec) -> views.codecs(new RunCodecs(registry, codec)),
@@ -385,8 +388,9 @@ public final class Workbench {
     }
 
     private TabPane buildEditors() {
-        editors.getTabs().setAll(tab("Dashboard", views.dashboard()), tab("Inspector", views.inspectorPane()),
-                tab("Steering", steering), configTab, historyTab, welcomeTab);
+        editors.getTabs().setAll(tab("Dashboard", Feather.BAR_CHART_2, views.dashboard()),
+                tab("Inspector", Feather.SEARCH, views.inspectorPane()), tab("Steering", Feather.NAVIGATION, steering),
+                configTab, historyTab, welcomeTab);
         editors.setId("editors");
         editors.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> showingViews(now));
         showingViews(editors.getSelectionModel().getSelectedItem());
@@ -400,13 +404,15 @@ public final class Workbench {
 
     private TabPane buildBottom() {
         console.setId("console");
-        bottom.getTabs().setAll(tab("Console", console), tab("Problems", problems));
+        bottom.getTabs().setAll(tab("Console", Feather.TERMINAL, console),
+                tab("Problems", Feather.ALERT_TRIANGLE, problems));
         bottom.setId("bottomPanel");
         return bottom;
     }
 
-    private static Tab tab(String title, Node content) {
+    private static Tab tab(String title, Ikon icon, Node content) {
         Tab t = new Tab(title, content);
+        t.setGraphic(Icons.of(icon));
         t.setClosable(false);
         t.setId("tab-" + title.toLowerCase(Locale.ROOT));
         return t;

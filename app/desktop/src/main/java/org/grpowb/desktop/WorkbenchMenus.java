@@ -10,6 +10,9 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import org.grpowb.desktop.shell.CollapsiblePanel;
+import org.grpowb.desktop.shell.Icons;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
 
 /**
  * The window's menus (File, View, Run, Help) and their shortcuts. The actions are the window's; this class only lays
@@ -17,7 +20,7 @@ import org.grpowb.desktop.shell.CollapsiblePanel;
  * <p>
  * Item ids: {@code #newProject}, {@code #openProject}, {@code #openModelFolder}, {@code #trustProjectPlugins}, {@code #showWelcome},
  * {@code #darkTheme}, {@code #toggleExplorer}, {@code #toggleBottom}, {@code #evaluate}, {@code #continueRun},
- * {@code #cancelAction}, {@code #showShortcuts}.
+ * {@code #cancelAction}, {@code #showShortcuts}. The most used items carry an icon.
  */
 final class WorkbenchMenus {
 
@@ -31,16 +34,17 @@ final class WorkbenchMenus {
     }
 
     static MenuBar build(Actions a, Preferences prefs, CollapsiblePanel explorer, CollapsiblePanel bottom) {
-        MenuItem newItem = item("New Project…", "newProject", a.newProject(),
+        MenuItem newItem = item("New Project…", "newProject", Feather.FOLDER_PLUS, a.newProject(),
                 new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
-        MenuItem openItem = item("Open Project…", "openProject", a.openProject(),
+        MenuItem openItem = item("Open Project…", "openProject", Feather.FOLDER, a.openProject(),
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
-        MenuItem modelItem = item("Open Model Folder…", "openModelFolder", a.openModelFolder(),
+        MenuItem modelItem = item("Open Model Folder…", "openModelFolder", Feather.CPU, a.openModelFolder(),
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
-        MenuItem trustItem = item("Trust Project Plugins…", "trustProjectPlugins", a.trustPlugins(), null);
-        MenuItem welcomeItem = item("Welcome", "showWelcome", a.welcome(), null);
+        MenuItem trustItem = item("Trust Project Plugins…", "trustProjectPlugins", Feather.SHIELD, a.trustPlugins(),
+                null);
+        MenuItem welcomeItem = item("Welcome", "showWelcome", Feather.HOME, a.welcome(), null);
 
-        CheckMenuItem dark = new CheckMenuItem("Dark Theme");
+        CheckMenuItem dark = new CheckMenuItem("Dark Theme", Icons.of(Feather.MOON));
         dark.setId("darkTheme");
         dark.setSelected(prefs.getBoolean("theme.dark", false));
         dark.setAccelerator(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
@@ -53,12 +57,14 @@ final class WorkbenchMenus {
         CheckMenuItem bottomItem = panelItem("Console and Problems", "toggleBottom", bottom,
                 new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.ALT_DOWN));
 
-        MenuItem evaluate = item("Evaluate Latest Checkpoint", "evaluate", a.evaluate(),
+        MenuItem evaluate = item("Evaluate Latest Checkpoint", "evaluate", Feather.TARGET, a.evaluate(),
                 new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        MenuItem continueRun = item("Continue Selected Run", "continueRun", a.continueRun(), null);
-        MenuItem cancel = item("Cancel Long Action", "cancelAction", a.cancelLongAction(),
+        MenuItem continueRun = item("Continue Selected Run", "continueRun", Feather.FAST_FORWARD, a.continueRun(),
+                null);
+        MenuItem cancel = item("Cancel Long Action", "cancelAction", Feather.X_CIRCLE, a.cancelLongAction(),
                 new KeyCodeCombination(KeyCode.ESCAPE, KeyCombination.SHORTCUT_DOWN));
-        MenuItem keys = item("Keyboard Shortcuts", "showShortcuts", a.shortcuts(), new KeyCodeCombination(KeyCode.F1));
+        MenuItem keys = item("Keyboard Shortcuts", "showShortcuts", Feather.COMMAND, a.shortcuts(),
+                new KeyCodeCombination(KeyCode.F1));
         return new MenuBar(new Menu("File", null, newItem, openItem, modelItem, trustItem, welcomeItem),
                 new Menu("View", null, dark, explorerItem, bottomItem),
                 new Menu("Run", null, evaluate, continueRun, cancel),
@@ -70,8 +76,8 @@ final class WorkbenchMenus {
         return bar.getMenus().get(1).getItems().get(0) instanceof CheckMenuItem c && c.isSelected();
     }
 
-    private static MenuItem item(String text, String id, Runnable action, KeyCombination accelerator) {
-        MenuItem m = new MenuItem(text);
+    private static MenuItem item(String text, String id, Ikon icon, Runnable action, KeyCombination accelerator) {
+        MenuItem m = new MenuItem(text, Icons.of(icon));
         m.setId(id);
         m.setOnAction(e -> action.run());
         if (accelerator != null) {

@@ -161,13 +161,13 @@ class WorkbenchTest extends WindowTest {
         javafx.scene.control.MenuBar bar = lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
         javafx.scene.control.CheckMenuItem dark = (javafx.scene.control.CheckMenuItem) bar.getMenus().get(1).getItems().get(0);
         interact(() -> dark.setSelected(true));
-        assertTrue(workbench.root().getScene().getStylesheets().stream().anyMatch(x -> x.endsWith("/dark.css")));
+        assertEquals("/atlantafx/base/theme/primer-dark.css", javafx.application.Application.getUserAgentStylesheet());
         assertTrue(prefs.getBoolean("theme.dark", false), "kept for the next start");
         interact(() -> workbench.notifier().info("Created project my-arithmetic from arithmetic"));
         sleep(500);
         screenshot("dark-theme.png");
         interact(() -> dark.setSelected(false));
-        assertTrue(workbench.root().getScene().getStylesheets().stream().noneMatch(x -> x.endsWith("/dark.css")));
+        assertEquals("/atlantafx/base/theme/primer-light.css", javafx.application.Application.getUserAgentStylesheet());
     }
 
     /** The first group with a non-zero advantage, and its rollout with the largest advantage. */

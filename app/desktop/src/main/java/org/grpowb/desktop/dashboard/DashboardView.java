@@ -259,6 +259,7 @@ public final class DashboardView extends BorderPane {
         JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         ChartViewer viewer = new ChartViewer(chart);
+        org.grpowb.desktop.shell.ChartTheme.follow(viewer); // AWT colours follow the window's theme
         viewer.setId("chart-" + metric);
         viewer.setPrefSize(360, 230);
         viewer.setMinSize(200, 160);

@@ -123,6 +123,7 @@ public final class RunHistoryView extends BorderPane {
         XYPlot plot = new XYPlot(dataset, steps, values, renderer);
         chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chartViewer = new ChartViewer(chart);
+        org.grpowb.desktop.shell.ChartTheme.follow(chartViewer); // AWT colours follow the window's theme
         chartViewer.setId("compareChart");
         chartViewer.setMinHeight(200);
 

@@ -17,17 +17,40 @@ import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.run.RunInfo;
+import org.grpowb.desktop.shell.Icons;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
 
 /**
  * The project explorer: the open project's files, data, model, variant, rewards and runs. A double-click (or Enter)
- * on a file opens it in an editor; on a run, shows it in the run history.
+ * on a file opens it in an editor; on a run, shows it in the run history. Each row has an icon for its {@link Kind}.
  */
 public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
 
+    /** What a node of the tree stands for, and so its icon. */
+    public enum Kind {
+        PROJECT(Feather.BOX), FOLDER(Feather.FOLDER), FILE(Feather.FILE_TEXT), DATA(Feather.DATABASE),
+        MODEL(Feather.CPU), DETAIL(Feather.INFO), VARIANT(Feather.GIT_BRANCH), REWARDS(Feather.AWARD),
+        REWARD(Feather.STAR), PLUGINS(Feather.PACKAGE), PLUGIN(Feather.PACKAGE), PLUGIN_UNUSED(Feather.SLASH),
+        PLUGIN_FAILED(Feather.ALERT_TRIANGLE), RUNS(Feather.ACTIVITY), RUN_LIVE(Feather.PLAY_CIRCLE),
+        RUN_DONE(Feather.CHECK_CIRCLE), RUN_STOPPED(Feather.STOP_CIRCLE), RUN_FAILED(Feather.X_CIRCLE);
+
+        private final Ikon icon;
+
+        Kind(Ikon icon) {
+            this.icon = icon;
+        }
+    }
+
     /** A node of the tree; {@code file} or {@code runId} (−1 when none) say what it opens. */
-    public record Item(String label, Path file, long runId) {
-        static Item of(String label) {
-            return new Item(label, null, -1);
+    public record Item(String label, Kind kind, Path file, long runId) {
+        static Item of(String label, Kind kind) {
+            return new Item(label, kind, null, -1);
+        }
+
+        /** The row's icon: a file's says what kind of file it is (settings, data, code, prose). */
+        public Ikon icon() {
+            return kind == Kind.FILE && file != null ? Icons.forFile(file) : kind.icon;
         }
 
         @Override
@@ -54,6 +77,7 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
             protected void updateItem(Item item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty || item == null ? null : item.label());
+                setGraphic(empty || item == null ? null : Icons.of(item.icon()));
                 // the explorer is narrow: a long line (a model's architecture, a folder) is read whole on hover
                 tip.setText(empty || item == null ? "" : item.label());
                 setTooltip(empty || item == null ? null : tip);
@@ -87,7 +111,7 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
 
     /** A folder that could not be opened as a project. */
     public void showUnopened(Path dir) {
-        setRoot(new TreeItem<>(Item.of(String.valueOf(dir))));
+        setRoot(new TreeItem<>(Item.of(String.valueOf(dir), Kind.FOLDER)));
         runs = null;
     }
 
@@ -98,33 +122,36 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
      * @param model   lines under the model: for a model folder, its architecture and size first; none otherwise
      */
     public void show(Project project, List<Path> files, List<String> plugins, List<String> model) {
-        TreeItem<Item> root = new TreeItem<>(Item.of(project.name()));
+        TreeItem<Item> root = new TreeItem<>(Item.of(project.name(), Kind.PROJECT));
         root.setExpanded(true);
-        TreeItem<Item> fileNode = new TreeItem<>(Item.of("files"));
+        TreeItem<Item> fileNode = new TreeItem<>(Item.of("files", Kind.FOLDER));
         fileNode.setExpanded(true);
         for (Path rel : files) {
-            fileNode.getChildren().add(new TreeItem<>(new Item(rel.toString(), project.dir().resolve(rel), -1)));
+            Item file = new Item(rel.toString(), Kind.FILE, project.dir().resolve(rel), -1);
+            fileNode.getChildren().add(new TreeItem<>(file));
         }
         root.getChildren().add(fileNode);
         root.getChildren().add(new TreeItem<>(Item.of("data: " + project.data().train().size() + " train, "
-                + project.data().eval().size() + " eval")));
-        TreeItem<Item> modelNode = new TreeItem<>(Item.of("model: " + project.model().factory().name()));
-        model.forEach(line -> modelNode.getChildren().add(new TreeItem<>(Item.of(line))));
+                + project.data().eval().size() + " eval", Kind.DATA)));
+        TreeItem<Item> modelNode =
+                new TreeItem<>(Item.of("model: " + project.model().factory().name(), Kind.MODEL));
+        model.forEach(line -> modelNode.getChildren().add(new TreeItem<>(Item.of(line, Kind.DETAIL))));
         modelNode.setExpanded(true);
         root.getChildren().add(modelNode);
-        root.getChildren().add(new TreeItem<>(Item.of("variant: " + project.variant().variant().name())));
-        TreeItem<Item> rewards = new TreeItem<>(Item.of("rewards"));
+        root.getChildren().add(
+                new TreeItem<>(Item.of("variant: " + project.variant().variant().name(), Kind.VARIANT)));
+        TreeItem<Item> rewards = new TreeItem<>(Item.of("rewards", Kind.REWARDS));
         project.rewards().forEach(r -> rewards.getChildren().add(
-                new TreeItem<>(Item.of(r.function().name() + " × " + r.weight()))));
+                new TreeItem<>(Item.of(r.function().name() + " × " + r.weight(), Kind.REWARD))));
         rewards.setExpanded(true);
         root.getChildren().add(rewards);
         if (!plugins.isEmpty()) {
-            TreeItem<Item> jars = new TreeItem<>(Item.of("plugins"));
-            plugins.forEach(line -> jars.getChildren().add(new TreeItem<>(Item.of(line))));
+            TreeItem<Item> jars = new TreeItem<>(Item.of("plugins", Kind.PLUGINS));
+            plugins.forEach(line -> jars.getChildren().add(new TreeItem<>(Item.of(line, pluginKind(line)))));
             jars.setExpanded(true);
             root.getChildren().add(jars);
         }
-        runs = new TreeItem<>(Item.of("runs"));
+        runs = new TreeItem<>(Item.of("runs", Kind.RUNS));
         runs.setExpanded(true);
         root.getChildren().add(runs);
         setRoot(root);
@@ -145,8 +172,8 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         }
         // a running run's step count is in the status bar; the store's count lags behind its writer
         runs.getChildren().setAll(list.stream().map(r -> new TreeItem<>(new Item("run " + r.id() + " · " + r.variant()
-                + " · " + r.status() + (r.status().equals("running") ? "" : " · " + r.lastStep() + " steps"), null,
-                r.id()))).toList());
+                + " · " + r.status() + (r.status().equals("running") ? "" : " · " + r.lastStep() + " steps"),
+                runKind(r.status()), null, r.id()))).toList());
     }
 
     private void activate() {
@@ -160,6 +187,24 @@ public final class ProjectExplorer extends TreeView<ProjectExplorer.Item> {
         } else if (item.runId() >= 0) {
             openRun.accept(item.runId());
         }
+    }
+
+    /** A run's icon says how it ended: the store's statuses are running, done, stopped (resumable) and failed. */
+    private static Kind runKind(String status) {
+        return switch (status) {
+            case "running" -> Kind.RUN_LIVE;
+            case "done" -> Kind.RUN_DONE;
+            case "stopped" -> Kind.RUN_STOPPED;
+            default -> Kind.RUN_FAILED;
+        };
+    }
+
+    /** A plugin line ends with its state ({@code PluginManagement.jarLines}): loaded, failed to load, or not in use. */
+    private static Kind pluginKind(String line) {
+        if (line.endsWith("failed to load")) {
+            return Kind.PLUGIN_FAILED;
+        }
+        return line.endsWith("loaded") ? Kind.PLUGIN : Kind.PLUGIN_UNUSED;
     }
 
     private static String extension(Path p) {

@@ -46,6 +46,7 @@ public final class EditorTabs {
             FileEditor editor = new FileEditor(abs, text, work);
             String name = abs.getFileName().toString();
             Tab tab = new Tab(name, editor);
+            tab.setGraphic(Icons.of(Icons.forFile(abs)));
             tab.setId("file-" + name);
             tab.textProperty().bind(Bindings.when(editor.modifiedProperty()).then("*" + name).otherwise(name));
             editor.setOnSaved(() -> onSaved.accept(abs));

@@ -358,8 +358,8 @@ public final class DashboardView extends BorderPane {
             // a drag moves the slider several times a frame: re-smooth and redraw once, after it
             refreshAfterLayout();
         });
-        return new ToolBar(csv, which, png, status, new Separator(), smoothingLabel, smoothing,
-                smoothingValue);
+        // smoothing first, where TensorBoard has it; the export status last, as its text comes and goes
+        return new ToolBar(smoothingLabel, smoothing, smoothingValue, new Separator(), csv, which, png, status);
     }
 
     private void showSmoothing(double w) {

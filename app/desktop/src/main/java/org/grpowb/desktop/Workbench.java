@@ -125,6 +125,7 @@ public final class Workbench {
     public Workbench(Path projectDir, Map<String, Object> overrides, Preferences prefs, PluginTrust trust) {
         this.prefs = prefs;
         this.views = new LiveViews(session, work);
+        views.dashboard().rememberSmoothingIn(prefs);
         this.steering = new SteeringView(new SteeringModel(session, work, this::storeFile, edits -> {
             if (views.storedRunId() < 0) {
                 views.dashboard().showEdits(edits); // a stored run on show has its own, read with it

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.prefs.Preferences;
 import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
@@ -26,7 +28,10 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
 import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ToolBar;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.ColumnConstraints;
@@ -51,6 +56,10 @@ import org.jfree.chart.ui.TextAnchor;
  * <p>The owner calls {@link #refresh()} on the FX thread once per frame after {@link DashboardModel#append}; only
  * charts whose series changed are redrawn, each once. Exports copy what they need on the FX thread and write files
  * on a background thread, so the UI thread never waits on the disk.
+ *
+ * <p>Each {@link DashboardModel#SMOOTHED} metric is drawn twice from one dataset: series 0 its smoothed values, the
+ * main line, and series 1 its raw values in the same hue, faint, behind it (the plot draws a dataset's series last to
+ * first). The toolbar's {@code #smoothing} slider sets the model's weight.
  */
 public final class DashboardView extends BorderPane {
     public static final int COLUMNS = 3;
@@ -59,14 +68,20 @@ public final class DashboardView extends BorderPane {
 
     private static final Font TITLE_FONT = new Font("SansSerif", Font.BOLD, 12);
     private static final Color LINE = new Color(0x1f, 0x77, 0xb4);
+    /** The raw values behind a smoothed line: its hue, faint enough that the smoothed line reads first. */
+    private static final Color RAW = new Color(0x1f, 0x77, 0xb4, 0x4c);
     private static final Color EVAL = new Color(0xd6, 0x27, 0x28);
     private static final Color BAND = new Color(0x1f, 0x77, 0xb4, 0x40);
     private static final Color EDIT = new Color(0x8e, 0x44, 0xad);
     private static final Font EDIT_FONT = new Font("SansSerif", Font.PLAIN, 10);
+    /** Where {@link #rememberSmoothingIn} keeps the slider's weight. */
+    public static final String SMOOTHING_KEY = "dashboard.smoothing";
 
     private final DashboardModel model;
     private final Map<String, Chart> charts = new LinkedHashMap<>();
     private final Label status = new Label();
+    private final Slider smoothing = new Slider(0, DashboardModel.MAX_SMOOTHING, DashboardModel.DEFAULT_SMOOTHING);
+    private final Label smoothingValue = new Label();
     private final ScrollPane scroll;
     private boolean refreshQueued;
     private List<EditMarker> edits = List.of();
@@ -123,15 +138,20 @@ public final class DashboardView extends BorderPane {
             if (!inView(c)) {
                 continue;
             }
-            boolean stale = false;
-            for (DecimatedDataset d : c.datasets()) stale |= d.isStale(model);
-            if (!stale) continue;
-            c.chart().setNotify(false);
-            try {
-                for (DecimatedDataset d : c.datasets()) d.pull(model);
-            } finally {
-                c.chart().setNotify(true); // one redraw for all datasets of this chart
-            }
+            pull(c);
+        }
+    }
+
+    /** Refills a chart's datasets if the model changed under them, redrawing it once. */
+    private void pull(Chart c) {
+        boolean stale = false;
+        for (DecimatedDataset d : c.datasets()) stale |= d.isStale(model);
+        if (!stale) return;
+        c.chart().setNotify(false);
+        try {
+            for (DecimatedDataset d : c.datasets()) d.pull(model);
+        } finally {
+            c.chart().setNotify(true); // one redraw for all datasets of this chart
         }
     }
 
@@ -198,6 +218,18 @@ public final class DashboardView extends BorderPane {
         return model;
     }
 
+    /**
+     * Keeps the smoothing weight in {@code prefs} (key {@value #SMOOTHING_KEY}): applies the stored weight now and
+     * stores every later change, so the next window starts with the user's choice. FX thread.
+     */
+    public void rememberSmoothingIn(Preferences prefs) {
+        double stored = prefs.getDouble(SMOOTHING_KEY, model.getSmoothing());
+        if (stored >= 0 && stored <= DashboardModel.MAX_SMOOTHING) {
+            model.setSmoothing(stored);
+        }
+        model.smoothingProperty().addListener((o, was, now) -> prefs.putDouble(SMOOTHING_KEY, now.doubleValue()));
+    }
+
     /** The viewer of one charted metric (its node id is {@code chart-<metric>}). */
     public ChartViewer viewer(String metric) {
         return chart(metric).viewer();
@@ -208,8 +240,11 @@ public final class DashboardView extends BorderPane {
      * rendered on the FX thread (the chart's only writer) and encoded on the caller's.
      */
     public void exportPng(String metric, Path file) throws IOException {
-        JFreeChart chart = chart(metric).chart();
-        BufferedImage image = onFx(() -> chart.createBufferedImage(PNG_WIDTH, PNG_HEIGHT));
+        Chart c = chart(metric);
+        BufferedImage image = onFx(() -> {
+            pull(c); // a chart scrolled out of view may not have drawn the latest steps yet
+            return c.chart().createBufferedImage(PNG_WIDTH, PNG_HEIGHT);
+        });
         if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer available");
     }
 
@@ -231,17 +266,31 @@ public final class DashboardView extends BorderPane {
     }
 
     private Chart createChart(String metric) {
-        DecimatedDataset line = new DecimatedDataset(List.of(metric), model.displayCap());
-        NumberAxis steps = new NumberAxis("step");
+        boolean smoothed = model.isSmoothed(metric);
+        DecimatedDataset line = new DecimatedDataset(smoothed
+                ? List.of(DecimatedDataset.Source.smoothed(metric), DecimatedDataset.Source.raw(metric))
+                : List.of(DecimatedDataset.Source.raw(metric)), model.displayCap());
+        FlatSafeAxis steps = new FlatSafeAxis("step", FlatSafeAxis::aroundStep);
         steps.setAutoRangeIncludesZero(false);
-        NumberAxis values = new NumberAxis();
+        steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // no step 2.5 in a short run
+        boolean fraction = DashboardModel.UNIT_INTERVAL.contains(metric);
+        FlatSafeAxis values = new FlatSafeAxis(null, v -> FlatSafeAxis.aroundValue(v, fraction));
         values.setAutoRangeIncludesZero(false);
-        // a constant metric (clip_frac stuck at 0.02) would otherwise get a 1e-8-wide axis with unreadable ticks
+        // a nearly constant metric (clip_frac wandering by 1e-7) would otherwise get unreadable ticks
         values.setAutoRangeMinimumSize(1e-4);
         boolean sparse = metric.equals(DashboardModel.EVAL_ACCURACY); // a few evals: show the points themselves
         XYLineAndShapeRenderer renderer = new DenseLineRenderer(sparse);
         renderer.setSeriesPaint(0, sparse ? EVAL : LINE);
-        renderer.setSeriesStroke(0, new BasicStroke(1.2f));
+        renderer.setSeriesStroke(0, new BasicStroke(smoothed ? 1.6f : 1.2f));
+        if (smoothed) {
+            renderer.setSeriesPaint(1, RAW);
+            renderer.setSeriesStroke(1, new BasicStroke(1f));
+            renderer.setSeriesShapesVisible(1, false);
+            // at weight 0 the smoothed line is the raw one: drawing it twice would only cost time
+            renderer.setSeriesVisible(1, model.getSmoothing() > 0, false);
+            model.smoothingProperty().addListener((o, was, now) ->
+                    renderer.setSeriesVisible(1, now.doubleValue() > 0, false));
+        }
         renderer.setDrawSeriesLineAsPath(true); // one path per series, not one stroke per segment: far fewer draw calls
         XYPlot plot = new XYPlot(line, steps, values, renderer);
         plot.setBackgroundPaint(Color.WHITE);
@@ -249,7 +298,8 @@ public final class DashboardView extends BorderPane {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         List<DecimatedDataset> datasets = List.of(line);
         if (metric.equals(DashboardModel.REWARD_MEAN)) {
-            DecimatedDataset band = new DecimatedDataset(
+            // the band stays raw: it shows how widely the rewards spread within each step (see SMOOTHED)
+            DecimatedDataset band = DecimatedDataset.rawOf(
                     List.of(DashboardModel.REWARD_HI, DashboardModel.REWARD_LO), model.displayCap());
             plot.setDataset(1, band);
             plot.setRenderer(1, new BandRenderer(BAND)); // the default REVERSE order keeps the mean (dataset 0) on top
@@ -285,7 +335,36 @@ public final class DashboardView extends BorderPane {
         png.setId("exportPng");
         png.setOnAction(e -> choosePng(which.getValue()));
         status.setId("exportStatus");
-        return new ToolBar(csv, which, png, status);
+
+        Label smoothingLabel = new Label("Smoothing");
+        smoothing.setId("smoothing");
+        smoothing.setPrefWidth(140);
+        smoothing.setBlockIncrement(0.05);
+        smoothing.setTooltip(new Tooltip("Exponential moving average weight, as in TensorBoard: 0 shows the raw"
+                + " values; the raw curve stays faint behind the smoothed one"));
+        smoothingValue.setId("smoothingValue");
+        smoothingValue.setMinWidth(32);
+        smoothing.setValue(model.getSmoothing());
+        showSmoothing(model.getSmoothing());
+        smoothing.valueProperty().addListener((o, was, now) -> {
+            // two decimals are all a reader can tell apart, and what the preferences keep
+            double w = Math.min(DashboardModel.MAX_SMOOTHING, Math.round(now.doubleValue() * 100) / 100.0);
+            model.setSmoothing(w);
+        });
+        model.smoothingProperty().addListener((o, was, now) -> {
+            if (Math.abs(smoothing.getValue() - now.doubleValue()) >= 0.005) {
+                smoothing.setValue(now.doubleValue());
+            }
+            showSmoothing(now.doubleValue());
+            // a drag moves the slider several times a frame: re-smooth and redraw once, after it
+            refreshAfterLayout();
+        });
+        // smoothing first, where TensorBoard has it; the export status last, as its text comes and goes
+        return new ToolBar(smoothingLabel, smoothing, smoothingValue, new Separator(), csv, which, png, status);
+    }
+
+    private void showSmoothing(double w) {
+        smoothingValue.setText(String.format(Locale.ROOT, "%.2f", w));
     }
 
     private void chooseCsv() {

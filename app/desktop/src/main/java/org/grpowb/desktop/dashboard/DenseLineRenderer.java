@@ -3,6 +3,7 @@ package org.grpowb.desktop.dashboard;
 import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.awt.Stroke;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.util.BitSet;
 import org.jfree.chart.axis.ValueAxis;
@@ -16,10 +17,13 @@ import org.jfree.data.xy.XYDataset;
 /**
  * A line renderer that fills a series' {@link ColumnEnvelope} instead of stroking it when the series has more points
  * than the plot has pixel columns — the same pixels at a fraction of the rasterising cost. Sparser series are drawn
- * as ordinary lines.
+ * as ordinary lines. A series of a single point, which a line renderer draws as nothing, gets a dot.
  */
 final class DenseLineRenderer extends XYLineAndShapeRenderer {
     private static final long serialVersionUID = 1L;
+
+    /** Diameter of a lone point's dot, in pixels. */
+    private static final double DOT = 5;
 
     private transient XYItemRendererState drawing;
     private final BitSet filled = new BitSet();
@@ -46,6 +50,17 @@ final class DenseLineRenderer extends XYLineAndShapeRenderer {
                 g2.fill(e.outline(half));
                 filled.set(series);
             }
+        }
+        if (item == 0 && pass == 0 && dataset.getItemCount(series) == 1 && getItemVisible(series, 0)
+                && !getItemShapeVisible(series, 0)) {
+            // step 0 alone, or the first point of a metric: a line needs two points, so show the one as a dot
+            double x = domainAxis.valueToJava2D(dataset.getXValue(series, 0), dataArea, plot.getDomainAxisEdge());
+            double y = rangeAxis.valueToJava2D(dataset.getYValue(series, 0), dataArea, plot.getRangeAxisEdge());
+            if (Double.isFinite(x) && Double.isFinite(y)) {
+                g2.setPaint(lookupSeriesPaint(series));
+                g2.fill(new Ellipse2D.Double(x - DOT / 2, y - DOT / 2, DOT, DOT));
+            }
+            return;
         }
         if (!filled.get(series)) {
             super.drawItem(g2, state, dataArea, info, plot, domainAxis, rangeAxis, dataset, series, item,

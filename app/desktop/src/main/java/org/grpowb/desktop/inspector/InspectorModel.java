@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.function.IntFunction;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -25,6 +27,12 @@ import org.grpowb.core.run.TokenTrace;
  * class computes is in memory and linear in the group's (or step's) token count, so it never blocks on I/O.
  * The colour scale is refitted whenever step, group, signal or scope changes: diverging signals are scaled by the
  * largest |value| so that 0 is always the centre, sequential ones by their range.
+ * <p>
+ * A new step opens on its most informative group ({@link GroupSummary#informative}): the first with a sign flip, else
+ * the first whose rollouts differ in outcome, else group 0, rather than on group 0, which is as often as not a group
+ * whose rollouts all failed and whose advantages are all 0. Once the user picks a group ({@link #setGroupIndex}),
+ * later steps keep that index, so that one prompt slot can be watched as training goes on; {@link #followInformative}
+ * (or clearing the step) hands the choice back.
  */
 public final class InspectorModel {
 
@@ -51,18 +59,32 @@ public final class InspectorModel {
             ColourScale.fit(Signal.Scale.DIVERGING, List.of()));
     /** The current signal's values per rollout of the shown group, cached so that drawing does not recompute them. */
     private float[][] values = new float[0][];
+    /** Whether the user chose the group; false while the model picks the informative one for each new step. */
+    private final ReadOnlyBooleanWrapper groupChosen = new ReadOnlyBooleanWrapper(this, "groupChosen");
+    /** Set while a new step's group is being picked, so that the shown group is refreshed once, not twice. */
+    private boolean picking;
 
     /** @param tokenText the text of a token id, e.g. the run's model codec's {@code tokenText} */
     public InspectorModel(IntFunction<String> tokenText) {
         this.tokenText.set(Objects.requireNonNull(tokenText));
         step.addListener((o, a, b) -> {
             int n = b == null ? 0 : b.groups().size();
-            if (groupIndex.get() >= n || groupIndex.get() < 0) {
-                groupIndex.set(0); // refreshes through its listener when it changes
+            if (b == null || groupIndex.get() >= n || groupIndex.get() < 0) {
+                groupChosen.set(false); // no step, or the chosen slot is gone: nothing left to keep
+            }
+            picking = true;
+            try {
+                groupIndex.set(groupChosen.get() ? groupIndex.get() : GroupSummary.informative(b));
+            } finally {
+                picking = false;
             }
             refresh();
         });
-        groupIndex.addListener((o, a, b) -> refresh());
+        groupIndex.addListener((o, a, b) -> {
+            if (!picking) {
+                refresh();
+            }
+        });
         signal.addListener((o, a, b) -> refresh());
         scaleScope.addListener((o, a, b) -> refresh());
     }
@@ -87,8 +109,30 @@ public final class InspectorModel {
         return groupIndex.get();
     }
 
+    /** Shows group {@code i} of this and, while it exists, of every later step: the user's choice. */
     public void setGroupIndex(int i) {
+        groupChosen.set(true);
         groupIndex.set(i);
+    }
+
+    /** Whether the user chose the shown group ({@link #setGroupIndex}) rather than the model. */
+    public boolean isGroupChosen() {
+        return groupChosen.get();
+    }
+
+    public ReadOnlyBooleanProperty groupChosenProperty() {
+        return groupChosen.getReadOnlyProperty();
+    }
+
+    /** Forgets the user's choice: shows the shown step's informative group, and each new step's. */
+    public void followInformative() {
+        groupChosen.set(false);
+        groupIndex.set(GroupSummary.informative(step.get()));
+    }
+
+    /** The shown step's groups, summarised for the picker; empty for no step. */
+    public List<GroupSummary> groupSummaries() {
+        return GroupSummary.of(step.get());
     }
 
     public ObjectProperty<Signal> signalProperty() {

@@ -8,12 +8,14 @@ import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -23,6 +25,7 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.paint.CycleMethod;
 import javafx.scene.paint.LinearGradient;
+import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.run.RolloutRecord;
@@ -33,7 +36,10 @@ import org.grpowb.core.run.StepRecord;
  * scope, a search field and the legend. Centre: the group's rollouts as a virtualised list, so that only the rows
  * in view are laid out and drawn however many tokens the step has. Bottom: every value of the hovered token.
  * <p>
- * Node ids: {@code #step}, {@code #group}, {@code #signal}, {@code #stepScale}, {@code #search}, {@code #legend},
+ * The group picker names each group's kind ({@link GroupSummary}); {@code #autoGroup} hands the choice of group back
+ * to the model after the user picked one.
+ * <p>
+ * Node ids: {@code #step}, {@code #group}, {@code #autoGroup}, {@code #signal}, {@code #stepScale}, {@code #search}, {@code #legend},
  * {@code #legendMin}, {@code #legendMid}, {@code #legendMax}, {@code #rollouts}, {@code #tokenDetails}. A visible
  * rollout's parts (its canvas, header, flip and mask marks) are found with {@link #rolloutPart}: rows carry fixed
  * style classes rather than per-rollout ids, because a reused row would re-apply CSS on every change of id.
@@ -45,6 +51,7 @@ public final class InspectorView extends BorderPane {
     private final Label stepLabel = new Label("no step");
     private final StackPane stepControl = new StackPane();
     private final ComboBox<GroupRecord> groupBox = new ComboBox<>();
+    private final Button autoGroup = new Button("auto");
     private final ComboBox<Signal> signalBox = new ComboBox<>(FXCollections.observableArrayList(Signal.values()));
     private final CheckBox stepScale = new CheckBox("step-wide scale");
     private final TextField search = new TextField();
@@ -71,7 +78,12 @@ public final class InspectorView extends BorderPane {
         stepLabel.setId("step");
         stepControl.setId("stepControl");
         groupBox.setId("group");
-        groupBox.setPrefWidth(320);
+        groupBox.setPrefWidth(420);
+        autoGroup.setId("autoGroup");
+        autoGroup.setTooltip(new Tooltip("Show each step's most informative group: the first"
+                + " with a sign flip, else the first whose rollouts differ in outcome"));
+        autoGroup.disableProperty().bind(model.groupChosenProperty().not());
+        autoGroup.setOnAction(e -> model.followInformative());
         groupBox.setCellFactory(v -> new GroupCell());
         groupBox.setButtonCell(new GroupCell());
         signalBox.setId("signal");
@@ -89,7 +101,7 @@ public final class InspectorView extends BorderPane {
         }
         groupBox.setMinWidth(120);
         javafx.scene.layout.FlowPane top = new javafx.scene.layout.FlowPane(10, 6,
-                new HBox(6, stepLabel, stepControl), new HBox(6, groupLabel, groupBox),
+                new HBox(6, stepLabel, stepControl), new HBox(6, groupLabel, groupBox, autoGroup),
                 new HBox(6, signalLabel, signalBox), stepScale, search, legend);
         top.getChildren().forEach(n -> {
             if (n instanceof HBox h) {
@@ -352,20 +364,44 @@ public final class InspectorView extends BorderPane {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
-    /** Shows a group as its prompt and reference answer. */
+    /** The picker's text for a group: its summary, then its prompt and reference answer. */
+    static String groupText(GroupRecord g) {
+        String p = g.prompt().replace('\n', ' ');
+        if (p.length() > 60) {
+            p = p.substring(0, 60) + "…";
+        }
+        return GroupSummary.of(g).label() + "  —  " + p + "  → " + g.answer();
+    }
+
+    /** The dot's colour for a group's kind: blue where rollouts differ, green/red for a uniform verdict, grey. */
+    static Color kindColour(GroupSummary.Kind kind) {
+        return switch (kind) {
+            case MIXED, VARIED_REWARD -> Color.web("#1f77b4");
+            case ALL_CORRECT -> Color.web("#2ca02c");
+            case ALL_WRONG -> Color.web("#d62728");
+            case SAME_REWARD -> Color.web("#7f7f7f");
+        };
+    }
+
+    /** Shows a group as its kind (a coloured dot and words), its flips, its prompt and its reference answer. */
     private static final class GroupCell extends ListCell<GroupRecord> {
+        private final Circle dot = new Circle(4);
+
         @Override
         protected void updateItem(GroupRecord g, boolean empty) {
             super.updateItem(g, empty);
             if (empty || g == null) {
                 setText(null);
+                setGraphic(null);
                 return;
             }
-            String p = g.prompt().replace('\n', ' ');
-            if (p.length() > 60) {
-                p = p.substring(0, 60) + "…";
-            }
-            setText(p + "  → " + g.answer() + "  (group " + g.index() + ")");
+            GroupSummary summary = GroupSummary.of(g);
+            dot.setFill(kindColour(summary.kind()));
+            // a flipped group's dot gets an orange ring: flips are what the inspector is most often opened for
+            dot.setStroke(summary.flipped() > 0 ? Color.web("#ff7f0e") : null);
+            dot.setStrokeWidth(2);
+            setGraphic(dot);
+            setText(groupText(g));
         }
     }
 }

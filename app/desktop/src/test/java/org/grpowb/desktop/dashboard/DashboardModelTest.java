@@ -69,7 +69,7 @@ class DashboardModelTest {
         StringWriter out = new StringWriter();
         m.toCsv(out);
         String[] lines = out.toString().split("\n");
-        assertEquals("step," + String.join(",", DashboardModel.METRICS), lines[0]);
+        assertEquals(String.join(",", DashboardModel.csvColumns()), lines[0]);
         assertEquals(4, lines.length);
         String[] row0 = lines[1].split(",", -1);
         assertEquals("0", row0[0]);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
@@ -14,12 +15,14 @@ import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.scene.paint.Color;
 import javafx.stage.Stage;
+import org.grpowb.api.Verdict;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.run.StepRecord;
 import org.junit.jupiter.api.Test;
@@ -51,11 +54,48 @@ class InspectorViewTest extends ApplicationTest {
         assertEquals("What is 3+4?", groups.getItems().get(1).prompt());
 
         clickOn("#group");
-        clickOn("What is 3+4?  → 7  (group 1)");
+        clickOn("group 1 · all wrong  —  What is 3+4?  → 7");
         assertEquals(1, model.getGroupIndex());
         ListView<?> rollouts = lookup("#rollouts").queryListView();
         assertEquals(4, rollouts.getItems().size());
         assertEquals(model.getStep().groups().get(1).rollouts(), rollouts.getItems());
+    }
+
+    @Test
+    void thePickerNamesEachGroupsKindAndOpensOnTheInformativeOne() {
+        Verdict[] oneRight = {Verdict.CORRECT, Verdict.INCORRECT, Verdict.INCORRECT};
+        Verdict[] allWrong = {Verdict.INCORRECT, Verdict.INCORRECT, Verdict.INCORRECT};
+        Verdict[] allRight = {Verdict.CORRECT, Verdict.CORRECT, Verdict.CORRECT};
+        show(Steps.ofGroups(5, Steps.group(0, allWrong, new double[] {0, 0, 0}),
+                Steps.group(1, allRight, new double[] {1, 1, 1}),
+                Steps.group(2, oneRight, new double[] {1, 0, 0}),
+                Steps.group(3, oneRight, new double[] {1, 0, 0}, 1, 2)));
+        ComboBox<GroupRecord> groups = lookup("#group").queryComboBox();
+        assertEquals(3, groups.getSelectionModel().getSelectedIndex(), "opens on the group with flips");
+        assertEquals(3, model.getGroupIndex());
+        assertEquals("group 3 · mixed · 2 flipped  —  Prompt 3  → 3", groups.getButtonCell().getText());
+        assertTrue(lookup("#autoGroup").queryButton().isDisabled(), "nothing to hand back yet");
+
+        clickOn("#group");
+        List<String> shown = lookup(".combo-box-popup .list-cell").queryAllAs(ListCell.class).stream()
+                .map(ListCell::getText).filter(t -> t != null).sorted().toList();
+        assertEquals(List.of("group 0 · all wrong  —  Prompt 0  → 0", "group 1 · all correct  —  Prompt 1  → 1",
+                "group 2 · mixed  —  Prompt 2  → 2", "group 3 · mixed · 2 flipped  —  Prompt 3  → 3"), shown);
+        clickOn("group 1 · all correct  —  Prompt 1  → 1");
+        assertEquals(1, model.getGroupIndex());
+        assertTrue(model.isGroupChosen());
+
+        // the next step keeps the user's group ...
+        show(Steps.ofGroups(6, Steps.group(0, allWrong, new double[] {0, 0, 0}),
+                Steps.group(1, allWrong, new double[] {0, 0, 0}),
+                Steps.group(2, oneRight, new double[] {1, 0, 0})));
+        assertEquals(1, groups.getSelectionModel().getSelectedIndex());
+        assertEquals("group 1 · all wrong  —  Prompt 1  → 1", groups.getButtonCell().getText());
+        // ... until "auto" hands the choice back
+        clickOn("#autoGroup");
+        assertEquals(2, groups.getSelectionModel().getSelectedIndex());
+        assertEquals(2, model.getGroupIndex());
+        assertTrue(lookup("#autoGroup").queryButton().isDisabled());
     }
 
     @Test

@@ -106,6 +106,28 @@ final class Steps {
         return new StepRecord(1, metrics(1), List.of(new GroupRecord(0, "ids", "Token ids", "", 0, rs)));
     }
 
+    /**
+     * A group of hand-made outcomes: rollout r has the verdict {@code verdicts[r]} (null: none recorded), the reward
+     * {@code rewards[r]} and, when its index is listed in {@code flipped}, a sign flip. Tokens are one id each.
+     */
+    static GroupRecord group(int index, Verdict[] verdicts, double[] rewards, int... flipped) {
+        List<RolloutRecord> rs = new ArrayList<>();
+        for (int r = 0; r < verdicts.length; r++) {
+            boolean flip = false;
+            for (int f : flipped) {
+                flip |= f == r;
+            }
+            rs.add(new RolloutRecord(r, "r" + r, rewards[r], Map.of(), false, verdicts[r], 0, true, false,
+                    TokenTrace.idsOnly(new int[] {2 + r}), flip));
+        }
+        return new GroupRecord(index, "g" + index, "Prompt " + index, String.valueOf(index), 0, rs);
+    }
+
+    /** A step of the given groups. */
+    static StepRecord ofGroups(int step, GroupRecord... groups) {
+        return new StepRecord(step, metrics(step), List.of(groups));
+    }
+
     private static RolloutRecord rollout(int i, String completion, double adv, boolean kept, boolean flipped,
                                          int[] ids) {
         int n = ids.length;

@@ -39,6 +39,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.stage.FileChooser;
 import javax.imageio.ImageIO;
+import org.grpowb.desktop.shell.ChartTheme;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
@@ -309,7 +310,7 @@ public final class DashboardView extends BorderPane {
         JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         ChartViewer viewer = new ChartViewer(chart);
-        org.grpowb.desktop.shell.ChartTheme.follow(viewer); // AWT colours follow the window's theme
+        ChartTheme.follow(viewer); // AWT colours follow the window's theme
         viewer.setId("chart-" + metric);
         viewer.setPrefSize(360, 230);
         viewer.setMinSize(200, 160);

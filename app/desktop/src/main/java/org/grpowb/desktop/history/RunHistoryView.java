@@ -31,6 +31,7 @@ import org.grpowb.core.run.StepMetrics;
 import org.grpowb.core.store.RunStore;
 import org.grpowb.desktop.history.RunComparisonModel.DiffRow;
 import org.grpowb.desktop.history.RunComparisonModel.LoadedRun;
+import org.grpowb.desktop.shell.ChartTheme;
 import org.grpowb.desktop.shell.LongWork;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -123,7 +124,7 @@ public final class RunHistoryView extends BorderPane {
         XYPlot plot = new XYPlot(dataset, steps, values, renderer);
         chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chartViewer = new ChartViewer(chart);
-        org.grpowb.desktop.shell.ChartTheme.follow(chartViewer); // AWT colours follow the window's theme
+        ChartTheme.follow(chartViewer); // AWT colours follow the window's theme
         chartViewer.setId("compareChart");
         chartViewer.setMinHeight(200);
 

@@ -85,6 +85,16 @@ final class WindowTests {
         }
     }
 
+    /** Waits up to {@code seconds} for {@code condition}; whether it came true. */
+    static boolean waitBriefly(BooleanSupplier condition, int seconds) {
+        try {
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
     /** Waits until the window has opened its project (or failed to) and no long action is in flight. */
     static void settle(Workbench w) {
         waitUntil(() -> !w.busyProperty().get() && w.work().runningProperty().get() == 0, "the window settles");

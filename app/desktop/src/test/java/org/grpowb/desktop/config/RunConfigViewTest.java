@@ -12,6 +12,7 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import org.grpowb.core.plugin.PluginRegistry;
@@ -45,9 +46,28 @@ class RunConfigViewTest extends ApplicationTest {
     }
 
     private void type(TextField field, String text) {
+        reveal(field);
         clickOn(field);
         interact(field::selectAll);
         write(text);
+    }
+
+    /** Scrolls the view's scroll pane so that {@code node} is on screen, as a user scrolls before clicking. */
+    private void reveal(Node node) {
+        interact(() -> {
+            for (Node p = node.getParent(); p != null; p = p.getParent()) {
+                if (p instanceof ScrollPane scroll) {
+                    Node content = scroll.getContent();
+                    double hidden = content.getLayoutBounds().getHeight() - scroll.getViewportBounds().getHeight();
+                    if (hidden > 0) {
+                        double y = content.sceneToLocal(node.localToScene(0, 0)).getY();
+                        scroll.setVvalue(Math.max(0, Math.min(1, (y - 40) / hidden)));
+                        scroll.layout();
+                    }
+                    return;
+                }
+            }
+        });
     }
 
     @Test

@@ -104,10 +104,31 @@ class InstalledImageIT {
         Result add = grpowb(List.of("plugins", "add", project.toString(), example.toString(), "--trust"));
         assertEquals(0, add.exit(), add.toString());
         assertTrue(add.stdout().contains("NoRepeatReward.java") && add.stdout().contains(" loaded "), add.toString());
-        Path trustFile = home.resolve(".grpowb").resolve("trusted-plugins");
         String sha = add.stdout().replaceAll("(?s).*sha256 ([0-9a-f]{64}).*", "$1");
         assertEquals(64, sha.length(), add.toString());
-        assertTrue(Files.readString(trustFile).contains(sha), "trusted hash not recorded in " + trustFile);
+        // recorded in the user's settings (wherever the platform keeps them), so that the next start trusts it
+        List<Path> trustFiles;
+        try (Stream<Path> files = Files.walk(home)) {
+            trustFiles = files.filter(f -> f.getFileName().toString().equals("trusted-plugins")).toList();
+        }
+        assertEquals(1, trustFiles.size(), "trust files under the home folder: " + trustFiles);
+        assertTrue(Files.readString(trustFiles.get(0)).contains(sha), "hash not recorded in " + trustFiles.get(0));
+        Result trust = grpowb(List.of("trust", project.toString()));
+        assertEquals(0, trust.exit(), trust.toString());
+        assertTrue(trust.stdout().startsWith("trusted "), trust.toString());
+    }
+
+    @Test
+    void theExamplePluginJarIsBundledButNotOnTheClassPath() throws IOException {
+        Path jar;
+        try (Stream<Path> files = Files.list(appDir().resolve("plugin-examples").resolve("jar"))) {
+            jar = files.filter(f -> f.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        assertTrue(jar.getFileName().toString().startsWith("grpowb-example-length-reward"), jar.toString());
+        // on the class path its reward would be built in, and adding the same jar as a plugin would clash with it
+        Path cfg = appDir().resolve("grpowb.cfg");
+        assertTrue(Files.readString(cfg).contains("grpowb-installer.jar"), "unexpected launcher config " + cfg);
+        assertFalse(Files.readString(cfg).contains("plugin-examples"), "an example plugin is on the class path: " + cfg);
     }
 
     @Test

@@ -121,7 +121,7 @@ class InstalledImageIT {
     @Test
     void theExamplePluginJarIsBundledButNotOnTheClassPath() throws IOException {
         Path jar;
-        try (Stream<Path> files = Files.list(appDir().resolve("plugin-examples").resolve("jar"))) {
+        try (Stream<Path> files = Files.list(appDir().resolve("plugin-examples").resolve("length-reward"))) {
             jar = files.filter(f -> f.toString().endsWith(".jar")).findFirst().orElseThrow();
         }
         assertTrue(jar.getFileName().toString().startsWith("grpowb-example-length-reward"), jar.toString());

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code grpowb}. With no arguments it trains the sample project with a progress bar. */
-@Command(name = "grpowb", mixinStandardHelpOptions = true, version = "grpowb 0.1.0",
+@Command(name = "grpowb", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "GRPO Workbench: train and inspect GRPO runs on small language models.",
         subcommands = {TrainCommand.class, EvalCommand.class, SftCommand.class, RunsCommand.class, ShowCommand.class,
                 BenchCommand.class, CompareCommand.class, VariantsCommand.class, TrustCommand.class, ModelCommand.class,

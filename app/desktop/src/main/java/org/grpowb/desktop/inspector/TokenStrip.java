@@ -86,6 +86,11 @@ final class TokenStrip extends Region {
         }
         rollout = r;
         shownRecord = record;
+        if (hovered >= 0) {
+            // a live step replaced the tokens under the mouse: what the tooltip and details say is another step's
+            tooltip.hide();
+            onHover.accept(-1);
+        }
         hovered = -1;
         layout = null;
         needsPaint = true;

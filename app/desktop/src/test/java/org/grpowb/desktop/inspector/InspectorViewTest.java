@@ -182,6 +182,21 @@ class InspectorViewTest extends ApplicationTest {
     }
 
     @Test
+    void aLiveStepArrivingUnderTheMouseDropsTheOldTokensValues() {
+        show(Steps.small());
+        Bounds b = onFx(() -> view.tokenBounds(0, 1));
+        Point2D token = new Point2D(b.getCenterX(), b.getCenterY());
+        moveTo(token);
+        assertEquals(view.tokenDetailsAt(0, 1), shownTooltipText(token));
+
+        show(Steps.withAThinTrace());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("hover over a token to see its values", lookup("#tokenDetails").queryAs(Label.class).getText());
+        assertTrue(listWindows().stream().noneMatch(w -> w instanceof Tooltip && w.isShowing()),
+                "the tooltip of the previous step's token is gone");
+    }
+
+    @Test
     void aHundredThousandTokenStepLoadsAndScrollsToTheEnd() {
         StepRecord big = Steps.large(1000, 100);
         long[] onFxThread = new long[1];

@@ -79,6 +79,9 @@ class ThemeWindowTest extends WindowTest {
         assertTrue(prefs.getBoolean("theme.dark", false), "kept for the next start");
         // Primer Dark's -color-bg-default, #0d1117: the charts no longer sit on the dark page as white cards
         assertEquals(new java.awt.Color(0x0d, 0x11, 0x17), chartBackground());
+        // the series blue turns Primer Dark's accent, the raw curve keeping its faintness (alpha)
+        assertEquals(new java.awt.Color(0x58, 0xa6, 0xff), seriesPaint(0));
+        assertEquals(new java.awt.Color(0x58, 0xa6, 0xff, 0x4c), seriesPaint(1));
         interact(() -> workbench.notifier().info("a notification on the dark theme"));
         styleEveryEditor();
         WindowTests.screenshot(workbench.root(), "theme-dark.png");
@@ -88,6 +91,7 @@ class ThemeWindowTest extends WindowTest {
         assertEquals("/atlantafx/base/theme/primer-light.css", Application.getUserAgentStylesheet());
         assertFalse(prefs.getBoolean("theme.dark", true));
         assertEquals(new java.awt.Color(0xff, 0xff, 0xff), chartBackground());
+        assertEquals(new java.awt.Color(0x1f, 0x77, 0xb4), seriesPaint(0), "back to the light theme's blue");
         assertEquals(List.of(), css.messages(), "CSS problems under either theme");
     }
 
@@ -106,6 +110,11 @@ class ThemeWindowTest extends WindowTest {
     private org.kordamp.ikonli.Ikon treeIcon(String text) {
         Node cell = lookup(".tree-cell").match(n -> n instanceof TreeCell<?> c && text.equals(c.getText())).query();
         return assertInstanceOf(FontIcon.class, ((TreeCell<?>) cell).getGraphic(), text).getIconCode();
+    }
+
+    private java.awt.Paint seriesPaint(int series) {
+        return ((org.jfree.chart.plot.XYPlot) lookup("#chart-reward_mean").queryAs(ChartViewer.class).getChart()
+                .getPlot()).getRenderer().getSeriesPaint(series);
     }
 
     private java.awt.Paint chartBackground() {

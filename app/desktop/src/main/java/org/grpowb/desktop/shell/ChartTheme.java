@@ -1,6 +1,7 @@
 package org.grpowb.desktop.shell;
 
 import java.awt.Color;
+import java.awt.Paint;
 import javafx.collections.SetChangeListener;
 import javafx.css.PseudoClass;
 import javafx.scene.Parent;
@@ -8,6 +9,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 
@@ -28,13 +30,18 @@ public final class ChartTheme {
      * A chart's colours; they are AtlantaFX Primer's {@code -color-bg-default}, {@code -color-fg-default},
      * {@code -color-fg-muted} and {@code -color-border-default} of each theme, so a chart reads as part of the page.
      */
-    public record Palette(Color background, Color text, Color mutedText, Color grid) {
+    public record Palette(Color background, Color text, Color mutedText, Color grid, Color series) {
     }
 
+    /**
+     * The series colour {@code series} is the charts' one blue (matplotlib's C0 on light); on the dark background that
+     * blue and its faint raw curve read as one smear, so the dark palette swaps it for Primer Dark's brighter accent,
+     * keeping each paint's alpha (the smoothed line opaque, the raw curve and band faint).
+     */
     public static final Palette LIGHT_PALETTE = new Palette(new Color(0xffffff), new Color(0x24292f),
-            new Color(0x57606a), new Color(0xd0d7de));
+            new Color(0x57606a), new Color(0xd0d7de), new Color(0x1f77b4));
     public static final Palette DARK_PALETTE = new Palette(new Color(0x0d1117), new Color(0xc9d1d9),
-            new Color(0x8b949e), new Color(0x30363d));
+            new Color(0x8b949e), new Color(0x30363d), new Color(0x58a6ff));
 
     private ChartTheme() {
     }
@@ -92,7 +99,28 @@ public final class ChartTheme {
             for (int i = 0; i < plot.getRangeAxisCount(); i++) {
                 axis(plot.getRangeAxis(i), p);
             }
+            Palette other = p == DARK_PALETTE ? LIGHT_PALETTE : DARK_PALETTE;
+            for (int r = 0; r < plot.getRendererCount(); r++) {
+                XYItemRenderer renderer = plot.getRenderer(r);
+                if (renderer == null) {
+                    continue;
+                }
+                renderer.setDefaultPaint(swapSeries(renderer.getDefaultPaint(), other, p), false);
+                int series = plot.getDataset(r) == null ? 0 : plot.getDataset(r).getSeriesCount();
+                for (int i = 0; i < series; i++) {
+                    renderer.setSeriesPaint(i, swapSeries(renderer.getSeriesPaint(i), other, p), false);
+                }
+            }
         }
+    }
+
+    /** {@code paint} in {@code to}'s series colour if it is {@code from}'s (any alpha), else unchanged. */
+    static Paint swapSeries(Paint paint, Palette from, Palette to) {
+        if (paint instanceof Color c && (c.getRGB() & 0xffffff) == (from.series().getRGB() & 0xffffff)) {
+            Color t = to.series();
+            return new Color(t.getRed(), t.getGreen(), t.getBlue(), c.getAlpha());
+        }
+        return paint;
     }
 
     private static void axis(Axis axis, Palette p) {

@@ -182,18 +182,23 @@ class InspectorViewTest extends ApplicationTest {
     }
 
     @Test
-    void aLiveStepArrivingUnderTheMouseDropsTheOldTokensValues() {
+    void aLiveStepArrivingUnderTheMouseShowsTheNewTokensValues() {
         show(Steps.small());
         Bounds b = onFx(() -> view.tokenBounds(0, 1));
         Point2D token = new Point2D(b.getCenterX(), b.getCenterY());
         moveTo(token);
-        assertEquals(view.tokenDetailsAt(0, 1), shownTooltipText(token));
+        String before = view.tokenDetailsAt(0, 1);
+        assertEquals(before, shownTooltipText(token));
 
         show(Steps.withAThinTrace());
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("hover over a token to see its values", lookup("#tokenDetails").queryAs(Label.class).getText());
-        assertTrue(listWindows().stream().noneMatch(w -> w instanceof Tooltip && w.isShowing()),
-                "the tooltip of the previous step's token is gone");
+        assertTrue(listWindows().stream().noneMatch(w -> w instanceof Tooltip && ((Tooltip) w).isShowing()
+                && before.equals(((Tooltip) w).getText())), "the previous step's tooltip is gone");
+        Bounds now = onFx(() -> view.tokenBounds(0, 1));
+        assertTrue(now.contains(token), "the same token position in the new step: " + now);
+        assertEquals(view.tokenDetailsAt(0, 1), lookup("#tokenDetails").queryAs(Label.class).getText(),
+                "the details line describes the token now under the mouse");
+        assertNotEquals(before, view.tokenDetailsAt(0, 1));
     }
 
     @Test

@@ -161,7 +161,11 @@ final class TokenStrip extends Region {
         }
         if (rehover) {
             rehover = false;
-            hover(canvas.isHover() ? l.hit(mouseX, mouseY) : -1);
+            // only the row under the mouse speaks for the details line: a recycled row that the mouse left long ago
+            // (the list scrolled under a still mouse) must not blank what the hovered row says
+            if (canvas.isHover()) {
+                hover(l.hit(mouseX, mouseY));
+            }
         }
     }
 

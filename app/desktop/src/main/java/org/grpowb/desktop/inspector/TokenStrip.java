@@ -55,10 +55,6 @@ final class TokenStrip extends Region {
     private int hovered = -1;
     /** Set when the shown rollout changed: the next layout pass must paint even if the canvas keeps its size. */
     private boolean needsPaint;
-    /** Set when the row changed under a hovering mouse: the next layout pass hit-tests its last position again. */
-    private boolean rehover;
-    private double mouseX;
-    private double mouseY;
 
     /** @param onHover told the hovered token's index (−1 when the mouse leaves a token) */
     TokenStrip(InspectorModel model, RowLayouts rows, IntConsumer onHover) {
@@ -70,11 +66,7 @@ final class TokenStrip extends Region {
         tooltip.setWrapText(true);
         tooltip.setMaxWidth(520);
         Tooltip.install(canvas, tooltip);
-        canvas.setOnMouseMoved(e -> {
-            mouseX = e.getX();
-            mouseY = e.getY();
-            hover(layout == null ? -1 : layout.hit(e.getX(), e.getY()));
-        });
+        canvas.setOnMouseMoved(e -> hover(layout == null ? -1 : layout.hit(e.getX(), e.getY())));
         canvas.setOnMouseExited(e -> hover(-1));
     }
 
@@ -95,10 +87,9 @@ final class TokenStrip extends Region {
         rollout = r;
         shownRecord = record;
         if (hovered >= 0) {
-            // a live step (or a scroll) put other tokens under a resting mouse: the tooltip described another token,
-            // and the details line is brought up to date once the new row is laid out
+            // a live step (or a scroll) put other tokens under a resting mouse: the tooltip described another token
+            // (the details line keeps saying which token it was, rollout and index, until the mouse moves)
             tooltip.hide();
-            rehover = true;
         }
         hovered = -1;
         layout = null;
@@ -158,14 +149,6 @@ final class TokenStrip extends Region {
             canvas.setHeight(l.height);
             needsPaint = false;
             redraw();
-        }
-        if (rehover) {
-            rehover = false;
-            // only the row under the mouse speaks for the details line: a recycled row that the mouse left long ago
-            // (the list scrolled under a still mouse) must not blank what the hovered row says
-            if (canvas.isHover()) {
-                hover(l.hit(mouseX, mouseY));
-            }
         }
     }
 

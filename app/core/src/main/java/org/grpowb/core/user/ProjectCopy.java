@@ -74,7 +74,8 @@ public final class ProjectCopy {
         return target;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it, if it exists (a staging folder left by a failed copy). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -6,14 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.grpowb.api.ModelCard;
+import org.grpowb.core.user.ProjectCopy;
 import org.grpowb.api.PolicyModelFactory;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.core.plugin.PluginRegistry;
@@ -137,14 +136,14 @@ public record ModelFolderProject(Path parent, String name, Inspected model, Data
             throw new IllegalArgumentException(target + " exists already");
         }
         Path staging = parent.resolve("." + name + ".creating");
-        deleteTree(staging);
+        ProjectCopy.deleteTree(staging);
         Files.createDirectories(staging.resolve("data"));
         try {
             Map<String, String> dataFiles = copyData(staging.resolve("data"));
             Files.writeString(staging.resolve("project.yaml"), yaml(dataFiles));
             Files.move(staging, target);
         } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
+            ProjectCopy.deleteTree(staging);
             throw e;
         }
         return target;
@@ -233,17 +232,6 @@ public record ModelFolderProject(Path parent, String name, Inspected model, Data
     /** A YAML scalar in single quotes (a quote doubled), so paths and descriptions with ':' or '#' stay one value. */
     static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /**

@@ -26,6 +26,12 @@ class PythonRewardScoringTest {
     private static final List<Example> THREE = List.of(new Example("a", "p", "4", Map.of()),
             new Example("b", "p", "5", Map.of()), new Example("c", "p", "7", Map.of()));
 
+    /**
+     * The scorer's time box in the deadline test: the hang costs this long, and the next step's round trip to the
+     * fresh worker must fit in it. 1 s was too tight on a loaded CI machine (the round trip itself timed out once).
+     */
+    private static final int DEADLINE_MS = 3000;
+
     @TempDir
     Path dir;
 
@@ -64,11 +70,11 @@ class PythonRewardScoringTest {
         PythonSettings settings = new PythonSettings("python3", Duration.ofSeconds(30), Duration.ofSeconds(30));
         try (PythonRewardFile rewards = PythonRewardFile.open(file, settings);
              RewardScorer scorer = new RewardScorer(List.of(new Project.RewardChoice(rewards.functions().get(0), 1.0,
-                     Settings.empty())), 1000)) {
+                     Settings.empty())), DEADLINE_MS)) {
             ProcessHandle first = rewards.workerProcess().orElseThrow();
             List<RewardScorer.Scored> hung = scorer.score(THREE, List.of("hang", "x", "y"));
             assertTrue(hung.stream().allMatch(RewardScorer.Scored::failed));
-            assertEquals("timed out after 1000 ms", hung.get(0).failures().get("stuck"));
+            assertEquals("timed out after " + DEADLINE_MS + " ms", hung.get(0).failures().get("stuck"));
             // the scorer's cancel interrupts the waiting call, which kills the worker rather than leave it busy...
             first.onExit().get(10, TimeUnit.SECONDS);
             // ...and starts its replacement at once, so that the next step's time box is not spent on a start

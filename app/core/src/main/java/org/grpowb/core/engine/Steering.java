@@ -20,7 +20,6 @@ import org.grpowb.api.PromptHistory;
 import org.grpowb.api.PromptSampler;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
-import org.grpowb.core.curriculum.BuiltinSamplers;
 import org.grpowb.core.curriculum.CurriculumConfig;
 import org.grpowb.core.curriculum.CurriculumState;
 import org.grpowb.core.curriculum.CurriculumTracker;
@@ -28,6 +27,7 @@ import org.grpowb.core.curriculum.Stage;
 import org.grpowb.core.hints.HintBook;
 import org.grpowb.core.hints.HintedPrompt;
 import org.grpowb.core.hints.HintsConfig;
+import org.grpowb.core.plugin.SteeringChoices;
 import org.grpowb.core.project.TrainingSettings;
 import org.grpowb.core.run.EditRecord;
 
@@ -73,9 +73,17 @@ final class Steering implements StepPlanner {
     private CurriculumTracker tracker;
     private CurriculumState stage = CurriculumState.start();
     private int version;
+    /** The samplers and policies an edit may switch to: built-ins and the project's trusted plugins'. */
+    private SteeringChoices choices;
 
     Steering(List<Example> train, TrainingSettings settings, HintsConfig hints, HintBook hintBook,
              CurriculumConfig curriculum, Path projectDir) {
+        this(train, settings, hints, hintBook, curriculum, projectDir, SteeringChoices.builtIn());
+    }
+
+    Steering(List<Example> train, TrainingSettings settings, HintsConfig hints, HintBook hintBook,
+             CurriculumConfig curriculum, Path projectDir, SteeringChoices choices) {
+        this.choices = choices;
         this.train = List.copyOf(train);
         this.settings = settings;
         this.projectDir = projectDir;
@@ -93,7 +101,7 @@ final class Steering implements StepPlanner {
             book = book.withFile(project.hints().file());
         }
         return new Steering(project.data().train(), project.training(), project.hints(), book, project.curriculum(),
-                project.dir());
+                project.dir(), project.steering());
     }
 
     int version() {
@@ -327,7 +335,7 @@ final class Steering implements StepPlanner {
                         section.remove("settings"); // a new policy starts from its own defaults
                     }
                     put(section, rest, value, key);
-                    useHints(HintsConfig.parse(section, projectDir, "edit of " + key));
+                    useHints(HintsConfig.parse(section, projectDir, "edit of " + key, choices::hintPolicy));
                 } else if (key.startsWith("curriculum.")) {
                     ObjectNode section = curriculum.toJson();
                     String rest = key.substring("curriculum.".length());
@@ -383,21 +391,41 @@ final class Steering implements StepPlanner {
     }
 
     private void useHints(HintsConfig next) {
-        HintPolicy policy = next.newPolicy();
+        HintPolicy policy = next.newPolicy(choices::hintPolicy);
         hintsConfig = next;
         hintPolicy = policy;
     }
 
     private void useCurriculum(CurriculumConfig next) {
-        PromptSampler s = BuiltinSamplers.byName(next.sampler()).orElseThrow(() -> new IllegalArgumentException(
-                "unknown prompt sampler '" + next.sampler() + "'"));
-        s.configure(Settings.resolve(s.settings(), next.samplerSettings(), "curriculum.sampler_settings"));
-        if (sampler != null && sampler.name().equals(s.name())) {
-            s.restoreState(sampler.saveState()); // a settings change keeps what the sampler learned
-        }
+        PromptSampler s = newSampler(next, choices);
         curriculum = next;
         sampler = s;
         tracker = new CurriculumTracker(next.curriculum());
+    }
+
+    /** The section's sampler, configured; the same sampler as now keeps what it learned. */
+    private PromptSampler newSampler(CurriculumConfig section, SteeringChoices from) {
+        PromptSampler s = from.sampler(section.sampler());
+        s.configure(Settings.resolve(s.settings(), section.samplerSettings(), "curriculum.sampler_settings"));
+        if (sampler != null && sampler.name().equals(s.name())) {
+            s.restoreState(sampler.saveState()); // a settings change (or a reloaded plugin) keeps what it learned
+        }
+        return s;
+    }
+
+    /**
+     * The project's plugins were reloaded (a plugins edit): later switches choose among {@code next}, and a sampler or
+     * policy that a plugin provides is made anew from its file as it is now, keeping what the sampler learned.
+     *
+     * @throws IllegalArgumentException when the current sampler or policy is no longer there (its plugin file was
+     *                                  removed or is no longer trusted), or refuses its settings; nothing changes then
+     */
+    void usePlugins(SteeringChoices next) {
+        HintPolicy policy = hintsConfig.newPolicy(next::hintPolicy);
+        PromptSampler s = newSampler(curriculum, next);
+        choices = next;
+        hintPolicy = policy;
+        sampler = s;
     }
 
     // ---------------------------------------------------------------- checkpoint

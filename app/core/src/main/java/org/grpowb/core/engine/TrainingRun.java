@@ -22,6 +22,7 @@ import org.grpowb.api.Settings;
 import org.grpowb.core.device.ComputeDevice;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.plugin.PluginTrust;
+import org.grpowb.core.plugin.SteeringChoices;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.TrainingSettings;
 import org.grpowb.core.run.EditRecord;
@@ -339,9 +340,10 @@ public final class TrainingRun {
      */
     /**
      * The project's rewards anew from its plugin files as they are now (a replaced file's new bytes, if the user
-     * trusts them), with the settings and weights the run has; the registry stays open until the run ends.
+     * trusts them), with the settings and weights the run has, and the prompt samplers and hint policies steering may
+     * choose among; the registry stays open until the run ends.
      */
-    private void reloadRewards(RewardScorer rewards) {
+    private void reloadPlugins(RewardScorer rewards, Steering steering) {
         PluginRegistry fresh = PluginRegistry.forProject(project.dir(), PluginTrust.user());
         try {
             List<Project.RewardChoice> next = new ArrayList<>();
@@ -350,6 +352,7 @@ public final class TrainingRun {
                 f.configure(c.settings());
                 next.add(new Project.RewardChoice(f, c.weight(), c.settings()));
             }
+            steering.usePlugins(SteeringChoices.of(fresh)); // checks before anything is replaced
             rewards.replaceFunctions(next);
         } catch (RuntimeException e) {
             fresh.close();
@@ -366,7 +369,7 @@ public final class TrainingRun {
         for (EditRecord e : store.pendingEdits(runId)) {
             try {
                 if (e.kind().equals(Edits.PLUGINS)) {
-                    reloadRewards(rewards);
+                    reloadPlugins(rewards, steering);
                 }
                 int version = steering.apply(e, step);
                 store.markEditApplied(e.id(), step, version);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.grpowb.api.HintPolicy;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
@@ -26,7 +27,7 @@ import org.grpowb.api.Settings;
  *   template: "Hint: {hints}\n{prompt}"   # optional
  * </pre>
  *
- * @param policy   a built-in hint policy's name ({@link BuiltinHintPolicies})
+ * @param policy   a hint policy's name: a built-in one ({@link BuiltinHintPolicies}) or a plugin's
  * @param settings the policy's settings resolved against its declarations: every declared one, defaults filled in
  * @param file     the project-level hints file ({@link HintBook#withFile}), absolute; null when none
  * @param template how a tier is written into the prompt ({@link HintedPrompt})
@@ -62,6 +63,17 @@ public record HintsConfig(String policy, Map<String, Object> settings, Path file
      *                              without both placeholders
      */
     public static HintsConfig parse(JsonNode node, Path projectDir, String where) {
+        return parse(node, projectDir, where, BuiltinHintPolicies::byName);
+    }
+
+    /**
+     * Reads a {@code hints:} section whose policy may also be a plugin's.
+     *
+     * @param policies a fresh policy by name, throwing {@link IllegalArgumentException} for a name there is none of
+     * @see #parse(JsonNode, Path, String)
+     */
+    public static HintsConfig parse(JsonNode node, Path projectDir, String where,
+                                    Function<String, HintPolicy> policies) {
         if (node == null || node.isMissingNode() || node.isNull()) {
             return NONE;
         }
@@ -80,7 +92,7 @@ public record HintsConfig(String policy, Map<String, Object> settings, Path file
         }
         HintPolicy policy;
         try {
-            policy = BuiltinHintPolicies.byName(policyName);
+            policy = policies.apply(policyName);
         } catch (IllegalArgumentException e) {
             throw new HintsConfigException(where, SECTION + "/policy", e.getMessage());
         }
@@ -119,7 +131,12 @@ public record HintsConfig(String policy, Map<String, Object> settings, Path file
 
     /** A fresh instance of the policy, configured with these settings. */
     public HintPolicy newPolicy() {
-        HintPolicy p = BuiltinHintPolicies.byName(policy);
+        return newPolicy(BuiltinHintPolicies::byName);
+    }
+
+    /** A fresh instance of the policy, found among {@code policies}, configured with these settings. */
+    public HintPolicy newPolicy(Function<String, HintPolicy> policies) {
+        HintPolicy p = policies.apply(policy);
         p.configure(Settings.resolve(p.settings(), settings, "hints.settings"));
         return p;
     }

@@ -9,6 +9,7 @@ import org.grpowb.api.RewardFunction;
 import org.grpowb.api.Settings;
 import org.grpowb.core.curriculum.CurriculumConfig;
 import org.grpowb.core.hints.HintsConfig;
+import org.grpowb.core.plugin.SteeringChoices;
 
 /**
  * A loaded, validated project: everything a run needs, with every plugin resolved and every setting in bounds.
@@ -25,10 +26,13 @@ import org.grpowb.core.hints.HintsConfig;
  * @param hints          the hint policy, its settings and the hints file ({@code hints:})
  * @param curriculum     the curriculum's stages and its prompt sampler ({@code curriculum:})
  * @param resolvedConfig the whole resolved configuration, as stored with each run
+ * @param steering       the prompt samplers and hint policies a run of it may switch to: the built-in ones and its
+ *                       trusted plugins'
  */
 public record Project(Path dir, Path file, String name, Dataset data, ModelChoice model, VariantChoice variant,
                       List<RewardChoice> rewards, TrainingSettings training, SftSettings sft, HintsConfig hints,
-                      CurriculumConfig curriculum, ObjectNode resolvedConfig) {
+                      CurriculumConfig curriculum, ObjectNode resolvedConfig,
+                      SteeringChoices steering) {
 
     public Project {
         rewards = List.copyOf(rewards);

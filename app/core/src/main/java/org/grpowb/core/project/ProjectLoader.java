@@ -16,6 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import org.grpowb.api.GrpoVariant;
 import org.grpowb.api.PolicyModelFactory;
+import org.grpowb.api.PromptSampler;
 import org.grpowb.api.RewardFunction;
 import org.grpowb.api.SettingSpec;
 import org.grpowb.api.Settings;
@@ -24,6 +25,7 @@ import org.grpowb.core.curriculum.CurriculumFormatException;
 import org.grpowb.core.hints.HintsConfig;
 import org.grpowb.core.hints.HintsConfigException;
 import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.SteeringChoices;
 
 /**
  * Reads {@code project.yaml} and its data, resolves every plugin by name and checks every setting against its
@@ -108,9 +110,10 @@ public final class ProjectLoader {
         if (data.train().isEmpty()) {
             throw yaml.error("/data/train", "the training split has no examples");
         }
+        SteeringChoices steering = SteeringChoices.of(plugins);
         HintsConfig hints;
         try {
-            hints = HintsConfig.parse(root.get("hints"), dir, file.getFileName().toString());
+            hints = HintsConfig.parse(root.get("hints"), dir, file.getFileName().toString(), steering::hintPolicy);
         } catch (HintsConfigException e) {
             throw yaml.error(e.pointer(), e.problem());
         }
@@ -127,9 +130,28 @@ public final class ProjectLoader {
         } catch (IllegalArgumentException e) {
             throw yaml.error("/curriculum/stages", e.getMessage());
         }
+        requirePluginSampler(yaml, steering, curriculum);
         resolved.set("curriculum", curriculum.toJson());
         return new Project(dir, file, name, data, model, variant, rewards, ts, SftSettings.from(sft, sftFrom), hints,
-                curriculum, resolved);
+                curriculum, resolved, steering);
+    }
+
+    /** A sampler that is not built in must be a trusted plugin's, and its settings must suit its own declarations. */
+    private static void requirePluginSampler(LocatedYaml yaml, SteeringChoices steering, CurriculumConfig curriculum) {
+        String name = curriculum.sampler();
+        PromptSampler sampler;
+        try {
+            sampler = steering.sampler(name);
+        } catch (IllegalArgumentException e) {
+            throw yaml.error("/curriculum/sampler", e.getMessage());
+        }
+        if (steering.isPluginSampler(name)) {
+            try {
+                Settings.resolve(sampler.settings(), curriculum.samplerSettings(), "sampler '" + name + "'");
+            } catch (IllegalArgumentException e) {
+                throw yaml.error("/curriculum/sampler_settings", e.getMessage());
+            }
+        }
     }
 
     private static void applyOverrides(Path file, ObjectNode root, Map<String, Object> overrides) {

@@ -54,7 +54,7 @@ class RewardFailurePauseTest {
         List<Project.RewardChoice> rewards = new ArrayList<>(p.rewards());
         rewards.add(new Project.RewardChoice(flaky, 1.0, Settings.empty()));
         return new Project(p.dir(), p.file(), p.name(), p.data(), p.model(), p.variant(), rewards, p.training(), p.sft(),
-                p.hints(), p.curriculum(), p.resolvedConfig());
+                p.hints(), p.curriculum(), p.resolvedConfig(), p.steering());
     }
 
     @Test

@@ -31,8 +31,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.grpowb.core.engine.Edits;
-import org.grpowb.core.hints.NoHints;
-import org.grpowb.core.hints.ScafGrpoHints;
+import org.grpowb.core.plugin.SteeringChoices;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.run.EditRecord;
 import org.grpowb.desktop.shell.LongWork;
@@ -48,10 +47,6 @@ import org.grpowb.desktop.shell.LongWork;
  * {@code #refreshPrompts}; the hint editor's and the timeline's own.
  */
 public final class SteeringView extends BorderPane {
-
-    /** The prompt samplers built in, as {@code curriculum.sampler} names them. */
-    public static final List<String> SAMPLERS = List.of("uniform", "staged", "dynamic", "variance_aware",
-            "prompt_gdro", "rollout_gdro");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -119,9 +114,9 @@ public final class SteeringView extends BorderPane {
 
     private Node knobs() {
         policy.setId("knobPolicy");
-        policy.getItems().setAll(NoHints.NAME, ScafGrpoHints.NAME);
+        policy.getItems().setAll(SteeringChoices.builtIn().hintPolicyNames());
         sampler.setId("knobSampler");
-        sampler.getItems().setAll(SAMPLERS);
+        sampler.getItems().setAll(SteeringChoices.builtIn().samplerNames());
         learningRate.setId("knobLearningRate");
         learningRate.setPrefColumnCount(7);
         temperature.setId("knobTemperature");
@@ -168,6 +163,9 @@ public final class SteeringView extends BorderPane {
         if (p == null) {
             return;
         }
+        // the built-ins and what the project's trusted plugins provide, as the run may switch to them
+        policy.getItems().setAll(p.steering().hintPolicyNames());
+        sampler.getItems().setAll(p.steering().samplerNames());
         policy.setValue(p.hints().policy());
         sampler.setValue(p.curriculum().sampler());
         learningRate.setText(String.valueOf(p.training().optimisation().learningRate()));

@@ -166,7 +166,7 @@ class RunSessionTest extends ApplicationTest {
         List<Project.RewardChoice> rewards = new ArrayList<>(p.rewards());
         rewards.add(new Project.RewardChoice(reward, 1.0, Settings.empty()));
         return new Project(p.dir(), p.file(), p.name(), p.data(), p.model(), p.variant(), rewards, p.training(), p.sft(),
-                p.hints(), p.curriculum(), p.resolvedConfig());
+                p.hints(), p.curriculum(), p.resolvedConfig(), p.steering());
     }
 
     /** A copy of the sample project (without its runs) named {@code name} in the test's folder. */

@@ -1,0 +1,109 @@
+package org.grpowb.core.plugin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.grpowb.api.HintPolicy;
+import org.grpowb.api.PromptSampler;
+import org.grpowb.core.curriculum.BuiltinSamplers;
+import org.grpowb.core.hints.BuiltinHintPolicies;
+
+/**
+ * The prompt samplers and hint policies a project may choose in {@code curriculum.sampler} and {@code hints.policy}:
+ * the built-in ones, then those the project's trusted plugins provide. A plugin cannot take a built-in's name (the
+ * registry refuses it), so a name means one thing.
+ * <p>
+ * Each call makes a fresh instance, as samplers and policies keep state. A plugin's instance is wrapped so that what
+ * it throws reaches the run as an {@link IllegalStateException} naming the plugin and the call, never as a bare
+ * exception from someone else's code: the run stops at that step boundary with its store consistent and resumable.
+ */
+public final class SteeringChoices {
+
+    private static final SteeringChoices BUILT_IN = new SteeringChoices(null);
+
+    private final PluginRegistry plugins;
+
+    private SteeringChoices(PluginRegistry plugins) {
+        this.plugins = plugins;
+    }
+
+    /** The built-in samplers and policies only. */
+    public static SteeringChoices builtIn() {
+        return BUILT_IN;
+    }
+
+    /** The built-ins and what {@code plugins} provides; lookups fail once the registry is closed. */
+    public static SteeringChoices of(PluginRegistry plugins) {
+        return new SteeringChoices(plugins);
+    }
+
+    /** Built-ins first, in their own order, then the plugins' in name order. */
+    public List<String> samplerNames() {
+        List<String> out = new ArrayList<>(BuiltinSamplers.all().stream().map(PromptSampler::name).toList());
+        if (plugins != null) {
+            out.addAll(plugins.samplerNames());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Built-ins first ({@code none} leading), then the plugins' in name order. */
+    public List<String> hintPolicyNames() {
+        List<String> out = new ArrayList<>(BuiltinHintPolicies.names());
+        if (plugins != null) {
+            out.addAll(plugins.hintPolicyNames());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether {@code name} is a sampler a plugin provides (its settings are checked against its own specs). */
+    public boolean isPluginSampler(String name) {
+        return BuiltinSamplers.byName(name).isEmpty() && plugins != null && plugins.samplerNames().contains(name);
+    }
+
+    /**
+     * A fresh instance of the named sampler.
+     *
+     * @throws IllegalArgumentException naming every sampler there is, and the plugin files not loaded, when none has
+     *                                  that name
+     */
+    public PromptSampler sampler(String name) {
+        Optional<PromptSampler> builtin = BuiltinSamplers.byName(name);
+        if (builtin.isPresent()) {
+            return builtin.get();
+        }
+        if (plugins != null && plugins.samplerNames().contains(name)) {
+            return ContainedPlugin.wrap(PromptSampler.class, plugins.sampler(name), "prompt sampler", name);
+        }
+        throw new IllegalArgumentException(unknown("prompt sampler", name, samplerNames()));
+    }
+
+    /**
+     * A fresh instance of the named hint policy.
+     *
+     * @throws IllegalArgumentException naming every policy there is when none has that name
+     */
+    public HintPolicy hintPolicy(String name) {
+        if (BuiltinHintPolicies.names().contains(name)) {
+            return BuiltinHintPolicies.byName(name);
+        }
+        if (plugins != null && plugins.hintPolicyNames().contains(name)) {
+            return ContainedPlugin.wrap(HintPolicy.class, plugins.hintPolicy(name), "hint policy", name);
+        }
+        throw new IllegalArgumentException(unknown("hint policy", name, hintPolicyNames()));
+    }
+
+    /** The names there are, and why a project file's plugins are not among them (untrusted, disabled, broken). */
+    private String unknown(String word, String name, List<String> known) {
+        StringBuilder msg = new StringBuilder("unknown " + word + " '" + name + "'; known: " + String.join(", ", known));
+        if (plugins != null) {
+            for (PluginStatus st : plugins.statuses()) {
+                if (st.state() == PluginStatus.State.UNTRUSTED || st.state() == PluginStatus.State.DISABLED) {
+                    msg.append("; not loaded: " + PluginRegistry.PROJECT_PLUGINS + "/").append(st.fileName())
+                            .append(" (").append(st.detail()).append(")");
+                }
+            }
+            plugins.problems().forEach(p -> msg.append("; ").append(p));
+        }
+        return msg.toString();
+    }
+}

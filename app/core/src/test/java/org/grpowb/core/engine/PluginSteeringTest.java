@@ -242,6 +242,37 @@ class PluginSteeringTest {
     }
 
     @Test
+    void aReloadedPluginFileDrawsFromTheNextStepAndOneWithoutTheSamplerIsRefused() throws Exception {
+        Path at = project("u", "curriculum: {sampler: last_first}\n");
+        plugin(at, "LastFirst.java", LAST_FIRST, true);
+        Project p = load(at);
+        String renamed = LAST_FIRST.replace("return \"last_first\"", "return \"renamed\"");
+        // the new version draws from the start of the data
+        String fromTheStart = LAST_FIRST.replace("round.candidates().size() - 1 - skip", "round.count() - 1");
+        try (RunStore store = RunStore.open(dir.resolve("runs-u.db"))) {
+            RunSummary s = new TrainingRun(p, store, e -> {
+                if (e instanceof RunEvent.StepCompleted sc && sc.step().step() < 3) {
+                    try {
+                        plugin(at, "LastFirst.java", sc.step().step() == 1 ? renamed : fromTheStart, true);
+                    } catch (IOException io) {
+                        throw new java.io.UncheckedIOException(io);
+                    }
+                    store.submitEdit(e.runId(), Edits.PLUGINS, "{}", "test");
+                }
+            }).start();
+            assertEquals("done", s.status(), s.message());
+            List<EditRecord> edits = store.edits(s.runId());
+            assertEquals("refused", edits.get(0).status());
+            assertTrue(edits.get(0).reason().startsWith("unknown prompt sampler 'last_first'; known: uniform"),
+                    edits.get(0).reason());
+            assertEquals("applied", edits.get(1).status(), edits.get(1).reason());
+            assertEquals(Set.of("t4", "t5", "t6", "t7"), drawn(store, s.runId(), 1));
+            assertEquals(Set.of("t4", "t5", "t6", "t7"), drawn(store, s.runId(), 2), "the old version goes on");
+            assertEquals(Set.of("t0", "t1", "t2", "t3"), drawn(store, s.runId(), 3), "the new version's draws");
+        }
+    }
+
+    @Test
     void aSamplerThatThrowsStopsTheRunAtThatStepNamingThePlugin() throws Exception {
         Path at = project("s", "curriculum: {sampler: boom}\n");
         plugin(at, "Boom.java", BOOM, true);

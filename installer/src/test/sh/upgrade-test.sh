@@ -117,6 +117,16 @@ echo "$version_line" | grep -F "grpowb $new_version" >/dev/null || fail "--versi
 as_user "$grpowb" runs --store "$store" > "$work/runs.after"
 diff "$work/runs.before" "$work/runs.after" || fail "the run list changed in the upgrade"
 as_user "$grpowb" trust "$project" | grep -E "^trusted +.*NoRepeatReward.java" >/dev/null || fail "the plugin is no longer trusted"
+# the file association, by whole name: project.yaml is a workbench project, any other .yaml stays YAML (read through
+# GIO, as GTK file managers do; skipped where GIO is not installed)
+if command -v gio >/dev/null 2>&1; then
+  echo "a: 1" > "$work/other.yaml"
+  content_type() { gio info -a standard::content-type "$1" | awk '/content-type/ {print $2}'; }
+  [ "$(content_type "$project/project.yaml")" = application/x-grpowb-project ] \
+    || fail "project.yaml is $(content_type "$project/project.yaml"), not application/x-grpowb-project"
+  [ "$(content_type "$work/other.yaml")" != application/x-grpowb-project ] || fail "every .yaml is claimed"
+  echo "upgrade-test: project.yaml is application/x-grpowb-project, other.yaml $(content_type "$work/other.yaml")"
+fi
 
 t="$(now)"
 $SUDO dpkg -r grpowb >/dev/null
@@ -125,5 +135,6 @@ echo "upgrade-test: removed in $(took "$t")"
 $SUDO dpkg --purge grpowb >/dev/null
 installed=""
 [ ! -e /opt/grpowb ] || fail "/opt/grpowb left behind: $(find /opt/grpowb | head -5)"
+! grep -q grpowb /usr/share/mime/globs2 2>/dev/null || fail "the project.yaml MIME type was left registered"
 [ -f "$store" ] && [ -f "$trust_file" ] || fail "removing the package removed user files"
 echo "upgrade-test: OK ($old_version -> $new_version: user files byte-identical, run listed, plugin still trusted)"

@@ -27,6 +27,22 @@ public final class TestProjects {
         return lines;
     }
 
+    /**
+     * Problems {@code t0..t(n-1)}, single-digit additions, each with two hint tiers of characters the character model
+     * knows ({@code "0+"}, {@code "0+0+"}); {@code more} adds fields to problem i's line (e.g. its difficulty).
+     */
+    public static List<String> hintedProblems(int n, java.util.function.IntFunction<String> more) {
+        List<String> lines = new ArrayList<>();
+        Random r = new Random(1);
+        for (int i = 0; i < n; i++) {
+            int a = r.nextInt(5);
+            int b = r.nextInt(5);
+            lines.add("{\"id\":\"t" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b) + "\""
+                    + more.apply(i) + ",\"hints\":[\"0+\",\"0+0+\"]}");
+        }
+        return lines;
+    }
+
     /** The project.yaml of a tiny, fast configuration; {@code extra} is appended verbatim (more sections). */
     public static String tinyYaml(String variantBlock, String rewardsBlock, String trainingBlock) {
         return """

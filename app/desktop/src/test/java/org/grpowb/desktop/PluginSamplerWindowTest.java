@@ -71,11 +71,7 @@ class PluginSamplerWindowTest extends WindowTest {
         trust.trust(PluginFile.of(plugin));
         workbench = new Workbench(project, Map.of("training.prompts_per_step", 4, "training.eval_every", 5000,
                 "training.checkpoint_every", 5000), prefs, trust);
-        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
-            if (w != stage) {
-                w.hide();
-            }
-        }
+        WindowTests.hideOtherWindows(stage);
         show(stage, workbench, 1500, 950);
     }
 

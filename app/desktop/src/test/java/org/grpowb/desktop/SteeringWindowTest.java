@@ -55,12 +55,7 @@ class SteeringWindowTest extends WindowTest {
                 """, StandardOpenOption.APPEND);
         workbench = new Workbench(project, Map.of("training.prompts_per_step", 4, "training.eval_every", 5000,
                 "training.checkpoint_every", 5000), prefs);
-        // lookups search every window: one another test left open would answer for this window's ids
-        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
-            if (w != stage) {
-                w.hide();
-            }
-        }
+        WindowTests.hideOtherWindows(stage);
         show(stage, workbench, 1500, 950);
     }
 

@@ -31,6 +31,15 @@ final class WindowTests {
     private WindowTests() {
     }
 
+    /** Hides every window but {@code stage}: lookups search every window, and one another test left open would answer. */
+    static void hideOtherWindows(javafx.stage.Stage stage) {
+        for (javafx.stage.Window w : new java.util.ArrayList<>(javafx.stage.Window.getWindows())) {
+            if (w != stage) {
+                w.hide();
+            }
+        }
+    }
+
     /** A preferences node of its own, so tests neither see nor change the user's layout, theme and recent projects. */
     static Preferences scratchPrefs() {
         return Preferences.userRoot().node("grpowb-tests/" + UUID.randomUUID());

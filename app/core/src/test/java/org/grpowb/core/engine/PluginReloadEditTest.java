@@ -11,15 +11,14 @@ import org.grpowb.core.TestProjects;
 import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginJarFixture;
 import org.grpowb.core.plugin.PluginRegistry;
-import org.grpowb.core.plugin.PluginTrust;
+import org.grpowb.core.plugin.UserTrustFile;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectLoader;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.run.RolloutRecord;
 import org.grpowb.core.store.RunStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,32 +31,17 @@ class PluginReloadEditTest {
     @TempDir
     Path dir;
 
-    private String trustBefore;
-    private PluginTrust trust;
-
-    @BeforeEach
-    void ownTrustFile() {
-        trustBefore = System.getProperty("grpowb.trust.file");
-        System.setProperty("grpowb.trust.file", dir.resolve("trusted-plugins").toString());
-        trust = PluginTrust.user();
-    }
-
-    @AfterEach
-    void restoreTrustFile() {
-        if (trustBefore == null) {
-            System.clearProperty("grpowb.trust.file");
-        } else {
-            System.setProperty("grpowb.trust.file", trustBefore);
-        }
-    }
+    @RegisterExtension
+    final UserTrustFile userTrust = new UserTrustFile();
 
     /** v1 of plugins/short.jar gives every completion 0 (no answer has at most −1 characters). */
     private Project projectWithShortPlugin(Path p) throws Exception {
         TestProjects.write(p, TestProjects.tinyYaml(TestProjects.GRPO,
                 TestProjects.EXACT + "  - {name: short, weight: 0.5}\n", TestProjects.training(3, "")));
         EngineFixture.copyTree(EngineFixture.warmStart(), p.resolve("warm"));
-        trust.trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"), "short", -1, "")));
-        return new ProjectLoader(PluginRegistry.forProject(p, trust)).load(p, Map.of());
+        userTrust.trust().trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"),
+                "short", -1, "")));
+        return new ProjectLoader(PluginRegistry.forProject(p, userTrust.trust())).load(p, Map.of());
     }
 
     private static List<Double> shortScores(RunStore store, long runId, int step) {
@@ -75,8 +59,8 @@ class PluginReloadEditTest {
             events.add(e);
             if (e instanceof RunEvent.StepCompleted sc && sc.step().step() == 1) {
                 try {
-                    trust.trust(PluginFile.of(PluginJarFixture.shortAnswerReward(p.resolve("plugins/short.jar"), name,
-                            1000, "")));
+                    userTrust.trust().trust(PluginFile.of(PluginJarFixture.shortAnswerReward(
+                            p.resolve("plugins/short.jar"), name, 1000, "")));
                 } catch (java.io.IOException io) {
                     throw new java.io.UncheckedIOException(io);
                 }

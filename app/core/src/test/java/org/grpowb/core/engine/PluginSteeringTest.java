@@ -7,24 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.grpowb.core.TestProjects;
 import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginRegistry;
-import org.grpowb.core.plugin.PluginTrust;
+import org.grpowb.core.plugin.UserTrustFile;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectException;
 import org.grpowb.core.project.ProjectLoader;
 import org.grpowb.core.run.EditRecord;
 import org.grpowb.core.run.GroupRecord;
 import org.grpowb.core.store.RunStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -106,37 +104,14 @@ class PluginSteeringTest {
     @TempDir
     Path dir;
 
-    private String trustBefore;
-    private PluginTrust trust;
-
-    @BeforeEach
-    void ownTrustFile() {
-        trustBefore = System.getProperty("grpowb.trust.file");
-        System.setProperty("grpowb.trust.file", dir.resolve("trusted-plugins").toString());
-        trust = PluginTrust.user();
-    }
-
-    @AfterEach
-    void restoreTrustFile() {
-        if (trustBefore == null) {
-            System.clearProperty("grpowb.trust.file");
-        } else {
-            System.setProperty("grpowb.trust.file", trustBefore);
-        }
-    }
+    @RegisterExtension
+    final UserTrustFile userTrust = new UserTrustFile();
 
     /** Eight problems t0..t7 with two hint tiers each, four a step; {@code sections} is appended to project.yaml. */
     private Path project(String name, String sections) throws IOException {
         Path at = dir.resolve(name);
         Files.createDirectories(at.resolve("plugins"));
-        List<String> train = new ArrayList<>();
-        Random r = new Random(1);
-        for (int i = 0; i < 8; i++) {
-            int a = r.nextInt(5);
-            int b = r.nextInt(5);
-            train.add("{\"id\":\"t" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b)
-                    + "\",\"hints\":[\"0+\",\"0+0+\"]}");
-        }
+        List<String> train = TestProjects.hintedProblems(8, i -> "");
         Files.write(at.resolve("train.jsonl"), train);
         Files.write(at.resolve("eval.jsonl"), train.subList(0, 2));
         Files.writeString(at.resolve("project.yaml"), """
@@ -154,12 +129,12 @@ class PluginSteeringTest {
     private void plugin(Path project, String fileName, String source, boolean trusted) throws IOException {
         Path f = Files.writeString(project.resolve("plugins").resolve(fileName), source);
         if (trusted) {
-            trust.trust(PluginFile.of(f));
+            userTrust.trust().trust(PluginFile.of(f));
         }
     }
 
     private Project load(Path at) {
-        return new ProjectLoader(PluginRegistry.forProject(at, trust)).load(at);
+        return new ProjectLoader(PluginRegistry.forProject(at, userTrust.trust())).load(at);
     }
 
     private static Set<String> drawn(RunStore store, long runId, int step) {
@@ -208,7 +183,7 @@ class PluginSteeringTest {
         assertTrue(untrusted.getMessage().contains("unknown prompt sampler 'last_first'"), untrusted.getMessage());
         assertTrue(untrusted.getMessage().contains("not loaded: plugins/LastFirst.java"), untrusted.getMessage());
 
-        trust.trust(PluginFile.of(at.resolve("plugins/LastFirst.java")));
+        userTrust.trust().trust(PluginFile.of(at.resolve("plugins/LastFirst.java")));
         ProjectException bad = assertThrows(ProjectException.class, () -> load(at));
         assertEquals("curriculum.sampler_settings", bad.field());
         assertTrue(bad.getMessage().startsWith(at.resolve("project.yaml") + ":10:"), bad.getMessage());

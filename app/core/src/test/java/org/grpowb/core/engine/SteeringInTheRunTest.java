@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BiConsumer;
+import org.grpowb.core.TestProjects;
 import org.grpowb.core.plugin.PluginRegistry;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectLoader;
@@ -41,14 +40,8 @@ class SteeringInTheRunTest {
      */
     private Project project(Path at, String hintsSection) throws IOException {
         Files.createDirectories(at);
-        List<String> train = new ArrayList<>();
-        Random r = new Random(1);
-        for (int i = 0; i < 8; i++) {
-            int a = r.nextInt(5);
-            int b = r.nextInt(5);
-            train.add("{\"id\":\"t" + i + "\",\"prompt\":\"" + a + "+" + b + "=\",\"answer\":\"" + (a + b)
-                    + "\",\"difficulty\":\"" + (i < 4 ? "easy" : "hard") + "\",\"hints\":[\"0+\",\"0+0+\"]}");
-        }
+        List<String> train = TestProjects.hintedProblems(8,
+                i -> ",\"difficulty\":\"" + (i < 4 ? "easy" : "hard") + "\"");
         Files.write(at.resolve("train.jsonl"), train);
         Files.write(at.resolve("eval.jsonl"), train.subList(0, 2));
         Files.writeString(at.resolve("project.yaml"), """

@@ -91,9 +91,7 @@ class PluginSamplerWindowTest extends WindowTest {
         RunSession session = workbench.session();
         WindowTests.startRun(workbench, () -> clickOn(here().lookup("#run").queryAs(Node.class)));
         waitUntil(() -> session.stepProperty().get() >= 1, "the run trains");
-        interact(() -> here().lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
-                .flatMap(p -> p.getTabs().stream()).filter(t -> "tab-steering".equals(t.getId())).findFirst()
-                .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
+        WindowTests.selectTab(this, workbench, "tab-steering");
         var model = workbench.steering().model();
         waitUntil(() -> model.liveProperty().get() && knob.isVisible(), "the panel is live");
 

@@ -70,11 +70,7 @@ class SteeringWindowTest extends WindowTest {
         RunSession session = workbench.session();
         WindowTests.startRun(workbench, () -> clickOn(here().lookup("#run").queryAs(javafx.scene.Node.class)));
         waitUntil(() -> session.stepProperty().get() >= 1, "the run trains");
-        // selected through its tab pane: in a long suite a click on the header can land before the tab strip has
-        // laid out the new tab, and the panel's controls would stay hidden
-        interact(() -> from(workbench.root()).lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class).stream()
-                .flatMap(p -> p.getTabs().stream()).filter(t -> "tab-steering".equals(t.getId())).findFirst()
-                .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
+        WindowTests.selectTab(this, workbench, "tab-steering");
         try {
             waitUntil(() -> here().lookup("#problemFilter").match(org.testfx.util.NodeQueryUtils.isVisible())
                     .tryQuery().isPresent(), "the Steering tab is shown");

@@ -40,6 +40,16 @@ final class WindowTests {
         }
     }
 
+    /**
+     * Selects the tab of that id in whichever of the window's tab panes holds it, through its tab pane: in a long suite
+     * a click on the header can land before the tab strip has laid out the new tab, and the panel would stay hidden.
+     */
+    static void selectTab(FxRobot robot, Workbench w, String tabId) {
+        robot.interact(() -> robot.from(w.root()).lookup(".tab-pane").queryAllAs(javafx.scene.control.TabPane.class)
+                .stream().flatMap(p -> p.getTabs().stream()).filter(t -> tabId.equals(t.getId())).findFirst()
+                .ifPresent(t -> t.getTabPane().getSelectionModel().select(t)));
+    }
+
     /** A preferences node of its own, so tests neither see nor change the user's layout, theme and recent projects. */
     static Preferences scratchPrefs() {
         return Preferences.userRoot().node("grpowb-tests/" + UUID.randomUUID());

@@ -103,6 +103,7 @@ class PluginSamplerWindowTest extends WindowTest {
         clickOn(here().lookup("#applySampler").queryAs(Node.class));
         waitUntil(() -> model.edits().stream().anyMatch(e -> EditRecord.APPLIED.equals(e.status())),
                 "the sampler edit is applied");
+        WindowTests.screenshot(workbench.root(), "steering-plugin-sampler.png");
         EditRecord edit = model.edits().get(0);
         int after = edit.step();
         waitUntil(() -> session.stepProperty().get() >= after + 1, "a step drawn by the plugin");

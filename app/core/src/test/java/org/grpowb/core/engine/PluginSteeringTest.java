@@ -64,18 +64,8 @@ class PluginSteeringTest {
             }
             """;
 
-    /** Always the problem's highest hint tier. */
-    private static final String TOP_TIER = """
-            package com.example.steer;
-
-            import org.grpowb.api.HintPolicy;
-
-            public class TopTier implements HintPolicy {
-                public String name() { return "top_tier"; }
-                public String description() { return "every hint the problem has"; }
-                public Choice choose(Request request) { return new Choice(request.tiers(), 0); }
-            }
-            """;
+    /** The example hint policy the installer ships: one more tier after each {@code every} all-wrong visits. */
+    private static final Path HINT_AFTER_FAILURES = Path.of("../../plugins/examples/single-file/HintAfterFailures.java");
 
     /** Draws like the uniform sampler until step 2, where it throws. */
     private static final String BOOM = """
@@ -146,14 +136,14 @@ class PluginSteeringTest {
     void aProjectTrainsWithThePluginsSamplerAndHintPolicyItNames() throws Exception {
         Path at = project("p", """
                 curriculum: {sampler: last_first, sampler_settings: {skip: 2}}
-                hints: {policy: top_tier, template: "{hints}{prompt}"}
+                hints: {policy: hint_after_failures, settings: {every: 1}, template: "{hints}{prompt}"}
                 """);
         plugin(at, "LastFirst.java", LAST_FIRST, true);
-        plugin(at, "TopTier.java", TOP_TIER, true);
+        plugin(at, "HintAfterFailures.java", Files.readString(HINT_AFTER_FAILURES), true);
         Project p = load(at);
         assertEquals("last_first", p.steering().samplerNames().get(p.steering().samplerNames().size() - 1),
                 "after the built-ins");
-        assertEquals(List.of("none", "scaf_grpo", "top_tier"), p.steering().hintPolicyNames());
+        assertEquals(List.of("none", "scaf_grpo", "hint_after_failures"), p.steering().hintPolicyNames());
 
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             RunSummary s = new TrainingRun(p, store, e -> { }).start();
@@ -161,9 +151,12 @@ class PluginSteeringTest {
             for (int step = 1; step <= 3; step++) {
                 // the uniform sampler would walk an epoch: t0..t7 over two steps; this one skips t7 and t6 each time
                 assertEquals(Set.of("t2", "t3", "t4", "t5"), drawn(store, s.runId(), step), "step " + step);
+                // a random model fails every visit: the same four problems get one more hint each step (every: 1)
+                int tier = step - 1;
                 for (GroupRecord g : store.step(s.runId(), step).orElseThrow().groups()) {
-                    assertEquals(2, g.hintTier(), g.promptId());
-                    assertEquals("0+ 0+0+" + g.prompt(), g.renderedPrompt(), "the text the policy was sampled with");
+                    assertEquals(tier, g.hintTier(), "step " + step + " " + g.promptId());
+                    String hints = tier == 0 ? "" : tier == 1 ? "0+" : "0+ 0+0+";
+                    assertEquals(hints + g.prompt(), g.renderedPrompt(), "the text the policy was sampled with");
                 }
             }
         }

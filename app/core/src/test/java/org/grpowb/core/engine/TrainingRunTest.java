@@ -75,8 +75,9 @@ class TrainingRunTest {
         String rewards = "rewards:\n  - {name: exact_answer, weight: 1.0}\n  - {name: test_throwing, weight: 0.1}\n"
                 + "  - {name: test_hanging, weight: 0.1}\n";
         Project p = EngineFixture.project(dir, TestProjects.tinyYaml(TestProjects.GRPO, rewards,
-                // containment alone: test_throwing fails on most rollouts, which would pause the run (RewardFailurePauseTest)
-                TestProjects.training(2, "reward_timeout_ms: 300, reward_failure_pause_share: 1")), Map.of());
+                // containment alone: test_throwing fails on most rollouts, which would pause the run (RewardFailurePauseTest);
+                // a 1 s time box, as the calls that return must fit in it on a loaded 2-core CI machine too
+                TestProjects.training(2, "reward_timeout_ms: 1000, reward_failure_pause_share: 1")), Map.of());
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             RunSummary s = new TrainingRun(p, store, null).start();
             assertEquals("done", s.status(), s.message());

@@ -73,6 +73,9 @@ class InstalledImageIT {
         Path store = tmp.resolve("store").resolve("runs.db");
         Result train = grpowb(List.of("train", sample.toString(), "--store", store.toString(), "--steps", "2"));
         assertEquals(0, train.exit(), train.toString());
+        // the installed CPU app points a user at the package with the CUDA natives, not at a build profile
+        assertTrue((train.stdout() + train.stderr()).contains("for a GPU, install the grpowb-cuda package"),
+                train.toString());
 
         Result runs = grpowb(List.of("runs", "--store", store.toString(), "--json"));
         assertEquals(0, runs.exit(), runs.toString());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Properties;
+import org.grpowb.core.user.Installation;
 
 /**
  * Where training runs, chosen once at start, and why: an NVIDIA GPU through CUDA when the build carries CUDA natives
@@ -59,20 +60,30 @@ public record ComputeDevice(Device device, String reason, String nativeFlavor) {
                 throw new IllegalArgumentException(OVERRIDE + " must be cpu, gpu or auto, got '" + override + "'");
             }
             if (!o.equals("auto") && gpus == 0) {
-                throw new IllegalStateException(OVERRIDE + "=" + o + " but " + cpuReason(cudaBuild, flavor));
+                throw new IllegalStateException(OVERRIDE + "=" + o + " but " + cpuReason(cudaBuild, flavor, installedApp()));
             }
         }
         if (gpus > 0) {
             return new ComputeDevice(Device.gpu(0), "CUDA, " + gpus + " GPU" + (gpus > 1 ? "s" : "")
                     + " visible, PyTorch " + flavor, flavor);
         }
-        return new ComputeDevice(Device.cpu(), cpuReason(cudaBuild, flavor), flavor);
+        return new ComputeDevice(Device.cpu(), cpuReason(cudaBuild, flavor, installedApp()), flavor);
     }
 
-    private static String cpuReason(boolean cudaBuild, String flavor) {
-        return cudaBuild
-                ? "no GPU found: PyTorch " + flavor + " has CUDA but the driver shows no device"
-                : "no CUDA natives in this build (PyTorch " + flavor + "); a GPU needs the -Pcuda build";
+    /**
+     * Why the CPU, and what would give a GPU: to a user of the installed app, the package that has the CUDA natives;
+     * to a developer, the build profile.
+     */
+    static String cpuReason(boolean cudaBuild, String flavor, boolean installedApp) {
+        if (cudaBuild) {
+            return "no GPU found: PyTorch " + flavor + " has CUDA but the driver shows no device";
+        }
+        return "no CUDA natives in this build (PyTorch " + flavor + "); for a GPU, "
+                + (installedApp ? "install the grpowb-cuda package" : "build with -Pcuda");
+    }
+
+    private static boolean installedApp() {
+        return Installation.current().map(Installation::installed).orElse(false);
     }
 
     /** The {@code flavor} of the {@code pytorch-native-*} jar on the class path (cpu, cu124, …), or "unknown". */

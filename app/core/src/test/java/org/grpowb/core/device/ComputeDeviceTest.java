@@ -19,7 +19,7 @@ class ComputeDeviceTest {
         assertEquals(Device.cpu(), d.device());
         assertEquals("cpu", d.nativeFlavor().split(" ")[0]);
         assertTrue(d.line().startsWith("cpu (no CUDA natives in this build"), d.line());
-        assertTrue(d.line().contains("-Pcuda"), d.line());
+        assertTrue(d.line().endsWith("; for a GPU, build with -Pcuda)"), d.line());
         IllegalStateException gpu = assertThrows(IllegalStateException.class, () -> ComputeDevice.choose("gpu"));
         assertTrue(gpu.getMessage().contains("GRPOWB_DEVICE=gpu but no CUDA natives"), gpu.getMessage());
     }
@@ -35,5 +35,15 @@ class ComputeDeviceTest {
     void anUnknownOverrideIsRefusedNamingTheVariable() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ComputeDevice.choose("tpu"));
         assertEquals("GRPOWB_DEVICE must be cpu, gpu or auto, got 'tpu'", e.getMessage());
+    }
+
+    @Test
+    void theInstalledAppNamesThePackageWithTheCudaNativesAndTheCheckoutItsBuildProfile() {
+        assertEquals("no CUDA natives in this build (PyTorch cpu 2.7.1); for a GPU, install the grpowb-cuda package",
+                ComputeDevice.cpuReason(false, "cpu 2.7.1", true));
+        assertEquals("no CUDA natives in this build (PyTorch cpu 2.7.1); for a GPU, build with -Pcuda",
+                ComputeDevice.cpuReason(false, "cpu 2.7.1", false));
+        assertEquals("no GPU found: PyTorch cu124 2.5.1 has CUDA but the driver shows no device",
+                ComputeDevice.cpuReason(true, "cu124 2.5.1", true));
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A prompt sampler and a hint policy dropped into a project as single {@code .java} files, trusted, and chosen by name
  * in {@code curriculum.sampler} and {@code hints.policy} (or switched to by a live edit): real runs draw and hint as
  * the plugins say; an untrusted one or a bad setting is refused at load naming the file, line and field; one that
- * throws stops the run at that step with the steps before it stored.
+ * throws stops the run at that step with the steps before it stored, and the run resumes once the file is fixed.
  */
 class PluginSteeringTest {
 
@@ -241,7 +241,7 @@ class PluginSteeringTest {
     }
 
     @Test
-    void aSamplerThatThrowsStopsTheRunAtThatStepNamingThePlugin() throws Exception {
+    void aSamplerThatThrowsStopsTheRunAtThatStepNamingThePluginAndTheFixedOneResumesIt() throws Exception {
         Path at = project("s", "curriculum: {sampler: boom}\n");
         plugin(at, "Boom.java", BOOM, true);
         Project p = load(at);
@@ -252,6 +252,13 @@ class PluginSteeringTest {
             assertTrue(store.step(s.runId(), 2).isEmpty(), "nothing of step 2 is stored");
             assertEquals("failed", store.run(s.runId()).orElseThrow().status());
             assertEquals(4, store.step(s.runId(), 1).orElseThrow().groups().size());
+
+            // fixed (and trusted again, as its bytes changed), the run resumes from its step-1 checkpoint
+            plugin(at, "Boom.java", BOOM.replace("round.step() == 2", "false"), true);
+            RunSummary resumed = new TrainingRun(load(at), store, e -> { }).resume(s.runId());
+            assertEquals("done", resumed.status(), resumed.message());
+            assertEquals(3, store.metrics(s.runId()).size(), "steps 1 to 3, each once");
+            assertEquals(4, store.step(s.runId(), 3).orElseThrow().groups().size());
         }
     }
 }

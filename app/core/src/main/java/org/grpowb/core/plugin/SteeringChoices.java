@@ -1,5 +1,6 @@
 package org.grpowb.core.plugin;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,11 +14,18 @@ import org.grpowb.core.hints.BuiltinHintPolicies;
  * the built-in ones, then those the project's trusted plugins provide. A plugin cannot take a built-in's name (the
  * registry refuses it), so a name means one thing.
  * <p>
- * Each call makes a fresh instance, as samplers and policies keep state. A plugin's instance is wrapped so that what
- * it throws reaches the run as an {@link IllegalStateException} naming the plugin and the call, never as a bare
- * exception from someone else's code: the run stops at that step boundary with its store consistent and resumable.
+ * Each call makes a fresh instance, as samplers and policies keep state. A plugin's instance is wrapped
+ * ({@link ContainedPlugin}) so that each of its calls is time-boxed and what it throws, or a call that overruns,
+ * reaches the run as an {@link IllegalStateException} naming the plugin and the call, never as a bare exception from
+ * someone else's code: the run stops at that step boundary with its store consistent and resumable.
  */
 public final class SteeringChoices {
+
+    /**
+     * The time box of one call of a plugin's sampler or policy. Ours: the built-ins draw from thousands of candidates
+     * in milliseconds, so ten seconds is room for a plugin a thousand times slower and still says "hung" soon.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private static final SteeringChoices BUILT_IN = new SteeringChoices(null);
 
@@ -72,7 +80,8 @@ public final class SteeringChoices {
             return builtin.get();
         }
         if (plugins != null && plugins.samplerNames().contains(name)) {
-            return ContainedPlugin.wrap(PromptSampler.class, plugins.sampler(name), "prompt sampler", name);
+            return ContainedPlugin.wrap(PromptSampler.class, plugins.sampler(name), "prompt sampler", name,
+                    CALL_TIMEOUT);
         }
         throw new IllegalArgumentException(unknown("prompt sampler", name, samplerNames()));
     }
@@ -87,7 +96,8 @@ public final class SteeringChoices {
             return BuiltinHintPolicies.byName(name);
         }
         if (plugins != null && plugins.hintPolicyNames().contains(name)) {
-            return ContainedPlugin.wrap(HintPolicy.class, plugins.hintPolicy(name), "hint policy", name);
+            return ContainedPlugin.wrap(HintPolicy.class, plugins.hintPolicy(name), "hint policy", name,
+                    CALL_TIMEOUT);
         }
         throw new IllegalArgumentException(unknown("hint policy", name, hintPolicyNames()));
     }

@@ -335,10 +335,6 @@ public final class TrainingRun {
     }
 
     /**
-     * At the boundary before {@code step}: first the edits the run applied here before it was resumed (replayed, not
-     * recorded again), then every pending edit in the order it was submitted, each applied or refused.
-     */
-    /**
      * The project's rewards anew from its plugin files as they are now (a replaced file's new bytes, if the user
      * trusts them), with the settings and weights the run has, and the prompt samplers and hint policies steering may
      * choose among; the registry stays open until the run ends.
@@ -361,6 +357,10 @@ public final class TrainingRun {
         reloadedPlugins.add(fresh);
     }
 
+    /**
+     * At the boundary before {@code step}: first the edits the run applied here before it was resumed (replayed, not
+     * recorded again), then every pending edit in the order it was submitted, each applied or refused.
+     */
     private void applyEdits(long runId, int step, Steering steering, RewardScorer rewards, List<EditRecord> replay) {
         for (EditRecord e : replay) {
             // a replayed plugins edit needs no reload: the resumed run loaded the plugins as they are now

@@ -97,8 +97,20 @@ class PluginSamplerWindowTest extends WindowTest {
 
         clickOn(knob);
         waitUntil(() -> knob.isShowing(), "the sampler list opens");
-        clickOn(lookup(".combo-box-popup .list-cell").match(n -> "tail".equals(((javafx.scene.control.ListCell<?>) n)
-                .getText())).queryAs(Node.class));
+        javafx.scene.control.ListCell<?> tail = lookup(".combo-box-popup .list-cell")
+                .match(n -> "tail".equals(((javafx.scene.control.ListCell<?>) n).getItem()))
+                .queryAs(javafx.scene.control.ListCell.class);
+        // marked as a plugin's, its description and file in the tooltip (read when the project loaded)
+        assertEquals("tail  · plugin", tail.getText());
+        assertEquals("the data's last prompts, every step\nfrom plugins/Tail.java", tail.getTooltip().getText());
+        javafx.scene.control.ListCell<?> uniform = lookup(".combo-box-popup .list-cell")
+                .match(n -> "uniform".equals(((javafx.scene.control.ListCell<?>) n).getItem()))
+                .queryAs(javafx.scene.control.ListCell.class);
+        assertEquals("uniform", uniform.getText());
+        assertEquals("epoch walk over a seeded permutation: every prompt once per epoch, G rollouts each",
+                uniform.getTooltip().getText(), "a built-in: its description alone");
+        WindowTests.screenshot(tail.getScene().getRoot(), "steering-sampler-list.png");
+        clickOn(tail);
         waitUntil(() -> "tail".equals(knob.getValue()), "tail chosen");
         clickOn(here().lookup("#applySampler").queryAs(Node.class));
         waitUntil(() -> model.edits().stream().anyMatch(e -> EditRecord.APPLIED.equals(e.status())),

@@ -30,9 +30,40 @@ public final class SteeringChoices {
     private static final SteeringChoices BUILT_IN = new SteeringChoices(null);
 
     private final PluginRegistry plugins;
+    private final List<Choice> samplers;
+    private final List<Choice> hintPolicies;
 
+    /**
+     * A sampler or a policy as a menu offers it.
+     *
+     * @param name        what {@code project.yaml} and an edit call it
+     * @param description its one line; empty when a plugin's threw
+     * @param plugin      whether a plugin provides it (else it is built in)
+     * @param file        the file in the project's {@code plugins/} folder that provides it; null for a built-in or a
+     *                    plugin bundled with the application
+     */
+    public record Choice(String name, String description, boolean plugin, String file) {
+    }
+
+    /** Reads the plugins' names and descriptions once: a menu must not call plugin code on the UI thread. */
     private SteeringChoices(PluginRegistry plugins) {
         this.plugins = plugins;
+        List<Choice> s = new ArrayList<>();
+        BuiltinSamplers.all().forEach(b -> s.add(new Choice(b.name(), b.description(), false, null)));
+        List<Choice> h = new ArrayList<>();
+        BuiltinHintPolicies.all().forEach(b -> h.add(new Choice(b.name(), b.description(), false, null)));
+        if (plugins != null) {
+            for (String name : plugins.samplerNames()) {
+                s.add(new Choice(name, describe(() -> pluginSampler(name).description()), true,
+                        fileOf("PromptSampler", name)));
+            }
+            for (String name : plugins.hintPolicyNames()) {
+                h.add(new Choice(name, describe(() -> pluginHintPolicy(name).description()), true,
+                        fileOf("HintPolicy", name)));
+            }
+        }
+        this.samplers = List.copyOf(s);
+        this.hintPolicies = List.copyOf(h);
     }
 
     /** The built-in samplers and policies only. */
@@ -46,26 +77,42 @@ public final class SteeringChoices {
     }
 
     /** Built-ins first, in their own order, then the plugins' in name order. */
-    public List<String> samplerNames() {
-        List<String> out = new ArrayList<>(BuiltinSamplers.all().stream().map(PromptSampler::name).toList());
-        if (plugins != null) {
-            out.addAll(plugins.samplerNames());
-        }
-        return List.copyOf(out);
+    public List<Choice> samplers() {
+        return samplers;
     }
 
     /** Built-ins first ({@code none} leading), then the plugins' in name order. */
+    public List<Choice> hintPolicies() {
+        return hintPolicies;
+    }
+
+    /** The names of {@link #samplers()}. */
+    public List<String> samplerNames() {
+        return samplers.stream().map(Choice::name).toList();
+    }
+
+    /** The names of {@link #hintPolicies()}. */
     public List<String> hintPolicyNames() {
-        List<String> out = new ArrayList<>(BuiltinHintPolicies.names());
-        if (plugins != null) {
-            out.addAll(plugins.hintPolicyNames());
-        }
-        return List.copyOf(out);
+        return hintPolicies.stream().map(Choice::name).toList();
     }
 
     /** Whether {@code name} is a sampler a plugin provides (its settings are checked against its own specs). */
     public boolean isPluginSampler(String name) {
-        return BuiltinSamplers.byName(name).isEmpty() && plugins != null && plugins.samplerNames().contains(name);
+        return samplers.stream().anyMatch(c -> c.name().equals(name) && c.plugin());
+    }
+
+    private static String describe(java.util.function.Supplier<String> description) {
+        try {
+            String d = description.get();
+            return d == null ? "" : d;
+        } catch (IllegalStateException failed) {
+            return ""; // the plugin's description threw or overran: the name alone still chooses it
+        }
+    }
+
+    private String fileOf(String api, String name) {
+        return plugins.statuses().stream().filter(st -> st.provides().getOrDefault(api, List.of()).contains(name))
+                .map(PluginStatus::fileName).findFirst().orElse(null);
     }
 
     /**
@@ -79,9 +126,8 @@ public final class SteeringChoices {
         if (builtin.isPresent()) {
             return builtin.get();
         }
-        if (plugins != null && plugins.samplerNames().contains(name)) {
-            return ContainedPlugin.wrap(PromptSampler.class, plugins.sampler(name), "prompt sampler", name,
-                    CALL_TIMEOUT);
+        if (isPluginSampler(name)) {
+            return pluginSampler(name);
         }
         throw new IllegalArgumentException(unknown("prompt sampler", name, samplerNames()));
     }
@@ -95,11 +141,18 @@ public final class SteeringChoices {
         if (BuiltinHintPolicies.names().contains(name)) {
             return BuiltinHintPolicies.byName(name);
         }
-        if (plugins != null && plugins.hintPolicyNames().contains(name)) {
-            return ContainedPlugin.wrap(HintPolicy.class, plugins.hintPolicy(name), "hint policy", name,
-                    CALL_TIMEOUT);
+        if (hintPolicies.stream().anyMatch(c -> c.name().equals(name) && c.plugin())) {
+            return pluginHintPolicy(name);
         }
         throw new IllegalArgumentException(unknown("hint policy", name, hintPolicyNames()));
+    }
+
+    private PromptSampler pluginSampler(String name) {
+        return ContainedPlugin.wrap(PromptSampler.class, plugins.sampler(name), "prompt sampler", name, CALL_TIMEOUT);
+    }
+
+    private HintPolicy pluginHintPolicy(String name) {
+        return ContainedPlugin.wrap(HintPolicy.class, plugins.hintPolicy(name), "hint policy", name, CALL_TIMEOUT);
     }
 
     /** The names there are, and why a project file's plugins are not among them (untrusted, disabled, broken). */

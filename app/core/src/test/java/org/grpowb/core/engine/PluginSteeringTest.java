@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.grpowb.core.TestProjects;
 import org.grpowb.core.plugin.PluginFile;
 import org.grpowb.core.plugin.PluginRegistry;
+import org.grpowb.core.plugin.SteeringChoices;
 import org.grpowb.core.plugin.UserTrustFile;
 import org.grpowb.core.project.Project;
 import org.grpowb.core.project.ProjectException;
@@ -144,6 +145,10 @@ class PluginSteeringTest {
         assertEquals("last_first", p.steering().samplerNames().get(p.steering().samplerNames().size() - 1),
                 "after the built-ins");
         assertEquals(List.of("none", "scaf_grpo", "hint_after_failures"), p.steering().hintPolicyNames());
+        assertEquals(new SteeringChoices.Choice("last_first", "the last candidates of the data, after skipping some",
+                true, "LastFirst.java"), p.steering().samplers().get(p.steering().samplers().size() - 1));
+        assertEquals(new SteeringChoices.Choice("none", "no hints: every group sees the prompt as written", false, null),
+                p.steering().hintPolicies().get(0));
 
         try (RunStore store = RunStore.open(dir.resolve("runs.db"))) {
             RunSummary s = new TrainingRun(p, store, e -> { }).start();

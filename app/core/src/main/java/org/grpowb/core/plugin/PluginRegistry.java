@@ -304,19 +304,24 @@ public final class PluginRegistry implements AutoCloseable {
         Map<String, Supplier<?>> m = open().get(api.type());
         Supplier<?> s = m.get(name);
         if (s == null) {
-            StringBuilder msg = new StringBuilder("unknown " + api.word() + " '" + name + "'; known "
-                    + api.plural() + ": " + String.join(", ", m.keySet()));
-            for (PluginStatus st : statuses) {
-                if (st.state() == State.UNTRUSTED || st.state() == State.DISABLED) {
-                    msg.append("; not loaded: " + PROJECT_PLUGINS + "/").append(st.fileName())
-                            .append(" (").append(st.detail()).append(")");
-                }
-            }
-            for (String p : problems) {
-                msg.append("; ").append(p);
-            }
-            throw new NoSuchElementException(msg.toString());
+            throw new NoSuchElementException("unknown " + api.word() + " '" + name + "'; known " + api.plural() + ": "
+                    + String.join(", ", m.keySet()) + whyNotLoaded());
         }
         return api.type().cast(s.get());
+    }
+
+    /** Why the project's files that are not loaded are not, each as {@code "; not loaded: plugins/x (why)"}. */
+    String whyNotLoaded() {
+        StringBuilder msg = new StringBuilder();
+        for (PluginStatus st : statuses) {
+            if (st.state() == State.UNTRUSTED || st.state() == State.DISABLED) {
+                msg.append("; not loaded: " + PROJECT_PLUGINS + "/").append(st.fileName())
+                        .append(" (").append(st.detail()).append(")");
+            }
+        }
+        for (String p : problems) {
+            msg.append("; ").append(p);
+        }
+        return msg.toString();
     }
 }

@@ -98,7 +98,12 @@ public final class SteeringChoices {
 
     /** Whether {@code name} is a sampler a plugin provides (its settings are checked against its own specs). */
     public boolean isPluginSampler(String name) {
-        return samplers.stream().anyMatch(c -> c.name().equals(name) && c.plugin());
+        return find(samplers, name).map(Choice::plugin).orElse(false);
+    }
+
+    /** The choice of that name among {@code choices} (a knob's list: a handful). */
+    public static Optional<Choice> find(List<Choice> choices, String name) {
+        return choices.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     private static String describe(java.util.function.Supplier<String> description) {
@@ -141,7 +146,7 @@ public final class SteeringChoices {
         if (BuiltinHintPolicies.names().contains(name)) {
             return BuiltinHintPolicies.byName(name);
         }
-        if (hintPolicies.stream().anyMatch(c -> c.name().equals(name) && c.plugin())) {
+        if (find(hintPolicies, name).map(Choice::plugin).orElse(false)) {
             return pluginHintPolicy(name);
         }
         throw new IllegalArgumentException(unknown("hint policy", name, hintPolicyNames()));
@@ -157,16 +162,7 @@ public final class SteeringChoices {
 
     /** The names there are, and why a project file's plugins are not among them (untrusted, disabled, broken). */
     private String unknown(String word, String name, List<String> known) {
-        StringBuilder msg = new StringBuilder("unknown " + word + " '" + name + "'; known: " + String.join(", ", known));
-        if (plugins != null) {
-            for (PluginStatus st : plugins.statuses()) {
-                if (st.state() == PluginStatus.State.UNTRUSTED || st.state() == PluginStatus.State.DISABLED) {
-                    msg.append("; not loaded: " + PluginRegistry.PROJECT_PLUGINS + "/").append(st.fileName())
-                            .append(" (").append(st.detail()).append(")");
-                }
-            }
-            plugins.problems().forEach(p -> msg.append("; ").append(p));
-        }
-        return msg.toString();
+        return "unknown " + word + " '" + name + "'; known: " + String.join(", ", known)
+                + (plugins == null ? "" : plugins.whyNotLoaded());
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -55,9 +54,8 @@ public final class SteeringView extends BorderPane {
     private final HintEditor hints;
     private final ComboBox<String> policy = new ComboBox<>();
     private final ComboBox<String> sampler = new ComboBox<>();
-    /** The project's samplers and policies by name, for the knobs' lists. */
-    private Map<String, SteeringChoices.Choice> samplerChoices = Map.of();
-    private Map<String, SteeringChoices.Choice> policyChoices = Map.of();
+    /** The samplers and policies the knobs offer: the built-ins until a project is shown, then the project's. */
+    private SteeringChoices choices = SteeringChoices.builtIn();
     private final TextField learningRate = new TextField();
     private final TextField temperature = new TextField();
     private final TableView<EditRecord> editLog = new TableView<>();
@@ -118,13 +116,10 @@ public final class SteeringView extends BorderPane {
 
     private Node knobs() {
         policy.setId("knobPolicy");
-        policy.getItems().setAll(SteeringChoices.builtIn().hintPolicyNames());
-        policyChoices = byName(SteeringChoices.builtIn().hintPolicies());
-        samplerChoices = byName(SteeringChoices.builtIn().samplers());
-        policy.setCellFactory(v -> new ChoiceCell(n -> policyChoices.get(n)));
-        sampler.setCellFactory(v -> new ChoiceCell(n -> samplerChoices.get(n)));
+        policy.setCellFactory(v -> new ChoiceCell(n -> SteeringChoices.find(choices.hintPolicies(), n).orElse(null)));
         sampler.setId("knobSampler");
-        sampler.getItems().setAll(SteeringChoices.builtIn().samplerNames());
+        sampler.setCellFactory(v -> new ChoiceCell(n -> SteeringChoices.find(choices.samplers(), n).orElse(null)));
+        offer(SteeringChoices.builtIn());
         learningRate.setId("knobLearningRate");
         learningRate.setPrefColumnCount(7);
         temperature.setId("knobTemperature");
@@ -172,20 +167,17 @@ public final class SteeringView extends BorderPane {
             return;
         }
         // the built-ins and what the project's trusted plugins provide, as the run may switch to them
-        policyChoices = byName(p.steering().hintPolicies());
-        samplerChoices = byName(p.steering().samplers());
-        policy.getItems().setAll(p.steering().hintPolicyNames());
-        sampler.getItems().setAll(p.steering().samplerNames());
+        offer(p.steering());
         policy.setValue(p.hints().policy());
         sampler.setValue(p.curriculum().sampler());
         learningRate.setText(String.valueOf(p.training().optimisation().learningRate()));
         temperature.setText(String.valueOf(p.training().sampling().temperature()));
     }
 
-    private static Map<String, SteeringChoices.Choice> byName(List<SteeringChoices.Choice> choices) {
-        Map<String, SteeringChoices.Choice> out = new java.util.HashMap<>();
-        choices.forEach(c -> out.put(c.name(), c));
-        return out;
+    private void offer(SteeringChoices next) {
+        choices = next;
+        policy.getItems().setAll(next.hintPolicyNames());
+        sampler.getItems().setAll(next.samplerNames());
     }
 
     private Node logs() {
